@@ -1,0 +1,145 @@
+"""APA 7 author-year citations in text: who is named, the year with its suffix, the order.
+
+Labels are worked out once for the whole bibliography, so "1994a" means the same work on every
+page of the site.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from ..model import Citation, Reference
+
+NO_DATE = "n.d."
+
+
+@dataclass(frozen=True)
+class AuthorDate:
+    """How one reference is named in text: "Miles & Huberman" / "Miles and Huberman", "1994a"."""
+
+    key: str
+    names: str
+    narrative_names: str
+    year: str
+    sort_key: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class CitedWork:
+    """One work in a rendered citation: the part that links to its reference entry."""
+
+    key: str
+    year: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class CitedGroup:
+    """Consecutive works by the same authors, named once: "Thornquist, 1992, 1994a, 1994b"."""
+
+    names: str
+    prefix: str
+    works: tuple[CitedWork, ...]
+
+
+@dataclass(frozen=True)
+class RenderedCitation:
+    """A citation ready for a template: parenthetical groups, or a narrative one."""
+
+    narrative: bool
+    groups: tuple[CitedGroup, ...]
+
+
+def author_dates(references: Iterable[Reference]) -> dict[str, AuthorDate]:
+    """APA labels for every reference, with year suffixes where authors and year coincide."""
+    references = tuple(references)
+    ambiguous_surnames = _surnames_needing_initials(references)
+    base: dict[str, tuple[str, str, str, tuple[str, str]]] = {}
+    for reference in references:
+        names, narrative, sortable = _names(reference, ambiguous_surnames)
+        year = reference.year or NO_DATE
+        base[reference.key] = (names, narrative, year, (_fold(sortable), year))
+    groups: dict[tuple[str, str], list[Reference]] = defaultdict(list)
+    for reference in references:
+        names, _, year, _ = base[reference.key]
+        groups[(names, year)].append(reference)
+    suffixes: dict[str, str] = {}
+    for members in groups.values():
+        if len(members) > 1:
+            members.sort(key=lambda reference: (_fold(reference.title), reference.key))
+            for index, reference in enumerate(members):
+                suffixes[reference.key] = _suffix(index)
+    labels = {}
+    for key, (names, narrative, year, sort_key) in base.items():
+        suffix = suffixes.get(key, "")
+        shown_year = f"{year}-{suffix}" if suffix and year == NO_DATE else f"{year}{suffix}"
+        labels[key] = AuthorDate(key, names, narrative, shown_year, (sort_key[0], shown_year))
+    return labels
+
+
+def render(citation: Citation, labels: Mapping[str, AuthorDate]) -> RenderedCitation:
+    """Group and order a citation's works as APA prints them; unknown keys are left to the caller."""
+    if citation.narrative:
+        item = citation.items[0]
+        label = labels[item.key]
+        work = CitedWork(item.key, label.year, item.locator)
+        return RenderedCitation(True, (CitedGroup(label.narrative_names, item.prefix, (work,)),))
+    items = sorted(citation.items, key=lambda item: labels[item.key].sort_key)
+    groups: list[CitedGroup] = []
+    for item in items:
+        label = labels[item.key]
+        names = "" if item.suppress_author else label.names
+        work = CitedWork(item.key, label.year, item.locator)
+        previous = groups[-1] if groups else None
+        if previous and names and previous.names == names and not item.prefix and not previous.works[-1].locator:
+            groups[-1] = CitedGroup(names, previous.prefix, previous.works + (work,))
+        else:
+            groups.append(CitedGroup(names, item.prefix, (work,)))
+    return RenderedCitation(False, tuple(groups))
+
+
+def _names(reference: Reference, ambiguous_surnames: set[str]) -> tuple[str, str, str]:
+    creators = reference.creators
+    named = [name for name in creators if not name.is_others]
+    if not named:
+        title = reference.title or reference.key
+        return title, title, title
+    first = named[0].surname
+    if first in ambiguous_surnames and named[0].initials:
+        first = f"{named[0].initials} {first}"
+    if len(named) >= 3 or (len(named) < len(creators)):
+        names = narrative = f"{first} et al."
+    elif len(named) == 2:
+        names = f"{first} & {named[1].surname}"
+        narrative = f"{first} and {named[1].surname}"
+    else:
+        names = narrative = first
+    return names, narrative, " ".join(name.surname for name in named)
+
+
+def _surnames_needing_initials(references: tuple[Reference, ...]) -> set[str]:
+    """APA 8.20: first authors who share a surname but not initials are told apart by initials."""
+    initials_by_surname: dict[str, set[str]] = defaultdict(set)
+    for reference in references:
+        named = [name for name in reference.creators if not name.is_others]
+        if named and named[0].initials:
+            initials_by_surname[named[0].surname].add(named[0].initials)
+    return {surname for surname, initials in initials_by_surname.items() if len(initials) > 1}
+
+
+def _suffix(index: int) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return letters[index] if index < len(letters) else letters[index // 26 - 1] + letters[index % 26]
+
+
+def _fold(text: str) -> str:
+    """A sort key that ignores case and accents, so "Körner" sorts with "Korner"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def is_known(citation: Citation, labels: Mapping[str, AuthorDate]) -> bool:
+    return all(item.key in labels for item in citation.items)

@@ -1,0 +1,88 @@
+"""Split a Markdown source into YAML front matter and body, keeping line numbers.
+
+YAML's own marks give the line of every field, so a message can point at the exact line a
+contributor has to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter value and the line it stands on."""
+
+    value: Any
+    line: int
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A source file read and split: its fields, its body and where the body starts."""
+
+    path: str
+    fields: dict[str, Field]
+    body: str
+    body_line: int
+    front_matter_line: int = 1
+    problems: tuple[Problem, ...] = field(default=())
+
+    def line_of(self, name: str) -> int:
+        found = self.fields.get(name)
+        return found.line if found else self.front_matter_line
+
+
+def read_source(path: str, text: str) -> SourceDocument:
+    """Parse ``text`` (the contents of ``path``); problems are collected, never raised."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").strip() != "---":
+        return SourceDocument(path, {}, text, 1, problems=(Problem(path, 1, "missing front matter: the file must start with a line '---'"),))
+    closing = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip("\r\n").strip() in ("---", "...")), None)
+    if closing is None:
+        return SourceDocument(path, {}, "", len(lines), problems=(Problem(path, 1, "front matter is not closed: add a line '---' after the last field"),))
+    yaml_text = "".join(lines[1:closing])
+    body = "".join(lines[closing + 1 :])
+    body_line = closing + 2
+    try:
+        fields, repeated = _parse_fields(yaml_text, first_line=2)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark else 1
+        column = f", column {mark.column + 1}" if mark else ""
+        reason = error.problem or error.context or "invalid YAML"
+        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, line, f"broken YAML in front matter{column}: {reason}"),))
+    except yaml.YAMLError as error:
+        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"broken YAML in front matter: {error}"),))
+    if fields is None:
+        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, "front matter must be a list of 'name: value' fields"),))
+    duplicates = tuple(Problem(path, line, f"field '{name}' is given twice (first at line {fields[name].line})") for name, line in repeated)
+    return SourceDocument(path, fields, body, body_line, problems=duplicates)
+
+
+def _parse_fields(yaml_text: str, first_line: int) -> tuple[dict[str, Field] | None, list[tuple[str, int]]]:
+    """The top-level fields with their lines, and any field name that is repeated."""
+    loader = yaml.SafeLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, []
+        if not isinstance(node, yaml.MappingNode):
+            return None, []
+        fields: dict[str, Field] = {}
+        repeated: list[tuple[str, int]] = []
+        for key_node, value_node in node.value:
+            name = str(loader.construct_object(key_node, deep=True))
+            line = key_node.start_mark.line + first_line
+            if name in fields:
+                repeated.append((name, line))
+                continue
+            fields[name] = Field(loader.construct_object(value_node, deep=True), line)
+        return fields, repeated
+    finally:
+        loader.dispose()

@@ -1,0 +1,320 @@
+"""Load and validate every source of the study into the model, reporting all problems at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .citations.bibliography import Bibliography, parse_bibliography
+from .citations.syntax import FoundCitation, find_citations
+from .frontmatter import SourceDocument, read_source
+from .markup import find_shortcodes
+from .model import Citation, Location, Quotation, QuotationPlacement, Stage, Study, Theme
+from .problems import Problem, SourceErrors, display_path
+from .safety import unsafe_content
+from .theme_body import parse_theme_body
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STAGE_FIELDS = {"id": str, "number": int, "title": str, "subtitle": str}
+THEME_FIELDS = {"id": str, "label": str, "stage": str, "order": int}
+QUOTATION_FIELDS = {"id": str, "theme": str, "order": int}
+PAGE_SHORTCODES = ("journey-map",)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the sources live, relative to the project root. Missing folders are simply empty."""
+
+    root: Path
+    content: str = "content"
+    stages: str = "content/stages"
+    themes: str = "themes"
+    quotes: str = "quotes"
+    bibliography: str = "bibliography.bib"
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def watched(self) -> tuple[Path, ...]:
+        """Everything a rebuild depends on, for ``mkdocs serve``."""
+        candidates = (self.content, self.themes, self.quotes, self.bibliography)
+        return tuple(self.path(name) for name in candidates if self.path(name).exists())
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The study (when no error stopped it) and everything worth telling the contributor."""
+
+    study: Study | None
+    bibliography: Bibliography | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if problem.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if problem.severity == "warning")
+
+
+def load_study(layout: Layout) -> tuple[Study, Bibliography]:
+    """The validated study; raises :class:`SourceErrors` listing every error found."""
+    result = read_study(layout)
+    if result.errors or result.study is None or result.bibliography is None:
+        raise SourceErrors(result.errors)
+    return result.study, result.bibliography
+
+
+def read_study(layout: Layout) -> LoadResult:
+    """Read every source and collect errors and warnings without raising."""
+    problems: list[Problem] = []
+    bibliography = _read_bibliography(layout, problems)
+    stage_docs = _read_folder(layout, layout.stages, problems)
+    theme_docs = _read_folder(layout, layout.themes, problems)
+    quotation_docs = _read_folder(layout, layout.quotes, problems)
+    page_docs = [doc for doc in _read_folder(layout, layout.content, problems, recursive=True, front_matter_required=False)
+                 if not _is_within(doc.path, layout.stages)]
+
+    stages = [stage for doc in stage_docs if (stage := _stage(doc, problems))]
+    stages.sort(key=lambda stage: stage.number)
+    _unique(stages, "id", "stage id", problems)
+    _unique(stages, "number", "stage number", problems)
+    stage_ids = {stage.id: stage for stage in stages}
+
+    themes = [theme for doc in theme_docs if (theme := _theme(doc, stage_ids, problems))]
+    themes.sort(key=lambda theme: (stage_ids[theme.stage_id].number if theme.stage_id in stage_ids else 0, theme.order))
+    _unique(themes, "id", "theme id", problems)
+    for stage_id, members in _group(themes, lambda theme: theme.stage_id).items():
+        _unique(members, "order", f"order in stage '{stage_id}'", problems)
+    theme_ids = {theme.id: theme for theme in themes}
+
+    quotations = [quotation for doc in quotation_docs if (quotation := _quotation(doc, theme_ids, problems))]
+    journey_index = {theme.id: index for index, theme in enumerate(themes)}
+    quotations.sort(key=lambda quotation: (journey_index.get(quotation.theme_id, -1), quotation.order))
+    _unique(quotations, "id", "quotation id", problems)
+    for theme_id, members in _group(quotations, lambda quotation: quotation.theme_id).items():
+        _unique(members, "order", f"order in theme '{theme_id}'", problems)
+    _check_placements(themes, quotations, problems)
+
+    citations = _citations(layout, stage_docs, themes, page_docs, bibliography, problems)
+    _warn_about_references(bibliography, citations, problems)
+    for theme in themes:
+        if not any(quotation.theme_id == theme.id for quotation in quotations):
+            problems.append(Problem(theme.source.path, theme.source.line, f"theme '{theme.id}' has no quotations", "warning"))
+
+    if any(problem.severity == "error" for problem in problems):
+        return LoadResult(None, bibliography, tuple(sorted(set(problems))))
+    study = Study(tuple(stages), tuple(themes), tuple(quotations), bibliography.references if bibliography else (), tuple(citations))
+    return LoadResult(study, bibliography, tuple(sorted(set(problems))))
+
+
+def _read_bibliography(layout: Layout, problems: list[Problem]) -> Bibliography | None:
+    path = layout.path(layout.bibliography)
+    shown = display_path(path, layout.root)
+    if not path.exists():
+        problems.append(Problem(shown, 0, "bibliography file not found"))
+        return None
+    text = _read_text(path, shown, problems)
+    if text is None:
+        return None
+    bibliography = parse_bibliography(text, shown)
+    problems.extend(bibliography.problems)
+    return bibliography
+
+
+def _read_folder(layout: Layout, folder: str, problems: list[Problem], recursive: bool = False,
+                 front_matter_required: bool = True) -> list[SourceDocument]:
+    directory = layout.path(folder)
+    if not directory.is_dir():
+        return []
+    documents = []
+    for path in sorted(directory.rglob("*.md") if recursive else directory.glob("*.md")):
+        shown = display_path(path, layout.root)
+        text = _read_text(path, shown, problems)
+        if text is None:
+            continue
+        if not front_matter_required and not text.startswith("---"):
+            documents.append(SourceDocument(shown, {}, text, 1))
+            continue
+        document = read_source(shown, text)
+        problems.extend(document.problems)
+        documents.append(document)
+    return documents
+
+
+def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.append(Problem(shown, line, f"the file is not UTF-8 text (byte {data[error.start]:#04x}); save it as UTF-8"))
+        return None
+
+
+def _is_within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _fields(document: SourceDocument, spec: dict[str, type], problems: list[Problem]) -> dict[str, Any] | None:
+    """The document's fields checked against ``spec``: required, typed, and no unknown names."""
+    if document.problems:
+        return None
+    values: dict[str, Any] = {}
+    ok = True
+    for name, field in document.fields.items():
+        if name not in spec:
+            suggestion = difflib.get_close_matches(name, spec, n=1)
+            hint = f" (did you mean '{suggestion[0]}'?)" if suggestion else f" (known fields: {', '.join(spec)})"
+            problems.append(Problem(document.path, field.line, f"unknown field '{name}'{hint}"))
+            ok = False
+    for name, kind in spec.items():
+        field = document.fields.get(name)
+        if field is None or field.value in (None, ""):
+            problems.append(Problem(document.path, document.front_matter_line, f"missing field '{name}'"))
+            ok = False
+        elif kind is int and (isinstance(field.value, bool) or not isinstance(field.value, int)):
+            problems.append(Problem(document.path, field.line, f"field '{name}' must be a whole number, not {field.value!r}"))
+            ok = False
+        elif kind is str and (isinstance(field.value, bool) or not isinstance(field.value, (str, int, float))):
+            problems.append(Problem(document.path, field.line, f"field '{name}' must be text, not {field.value!r}"))
+            ok = False
+        else:
+            values[name] = str(field.value).strip() if kind is str else field.value
+    for name in ("id",):
+        if name in values and not ID_PATTERN.match(values[name]):
+            problems.append(Problem(document.path, document.line_of(name), f"id '{values[name]}' must be lower-case words joined by hyphens, like 'feeling-frustrated'"))
+            ok = False
+    return values if ok else None
+
+
+def _stage(document: SourceDocument, problems: list[Problem]) -> Stage | None:
+    values = _fields(document, STAGE_FIELDS, problems)
+    if values is None:
+        return None
+    if values["number"] < 1:
+        problems.append(Problem(document.path, document.line_of("number"), "stage number must be 1 or more"))
+        return None
+    problems.extend(unsafe_content(document.body, document.path, document.body_line))
+    return Stage(values["id"], values["number"], values["title"], values["subtitle"], document.body.strip() + "\n",
+                 Location(document.path, document.front_matter_line))
+
+
+def _theme(document: SourceDocument, stages: dict[str, Stage], problems: list[Problem]) -> Theme | None:
+    values = _fields(document, THEME_FIELDS, problems)
+    if values is None:
+        return None
+    if values["stage"] not in stages:
+        problems.append(Problem(document.path, document.line_of("stage"), f"unknown stage '{values['stage']}'{_did_you_mean(values['stage'], stages)}"))
+        return None
+    parts, body_problems = parse_theme_body(document.body, document.path, document.body_line)
+    problems.extend(body_problems)
+    problems.extend(unsafe_content(document.body, document.path, document.body_line))
+    return Theme(values["id"], values["label"], values["stage"], values["order"], parts, Location(document.path, document.front_matter_line))
+
+
+def _quotation(document: SourceDocument, themes: dict[str, Theme], problems: list[Problem]) -> Quotation | None:
+    values = _fields(document, QUOTATION_FIELDS, problems)
+    if values is None:
+        return None
+    if values["theme"] not in themes:
+        problems.append(Problem(document.path, document.line_of("theme"), f"unknown theme '{values['theme']}'{_did_you_mean(values['theme'], themes)}"))
+        return None
+    text = document.body.strip()
+    if not text:
+        problems.append(Problem(document.path, document.body_line, "the quotation is empty: write the informant's words below the front matter"))
+        return None
+    problems.extend(unsafe_content(document.body, document.path, document.body_line))
+    return Quotation(values["id"], values["theme"], values["order"], text + "\n", Location(document.path, document.front_matter_line))
+
+
+def _check_placements(themes: list[Theme], quotations: list[Quotation], problems: list[Problem]) -> None:
+    """Each quotation stands exactly once in its own theme's text, in the order its files give."""
+    by_id = {quotation.id: quotation for quotation in quotations}
+    for theme in themes:
+        placements = [part for part in theme.parts if isinstance(part, QuotationPlacement)]
+        seen: dict[str, int] = {}
+        for placement in placements:
+            quotation = by_id.get(placement.quotation_id)
+            if quotation is None:
+                problems.append(Problem(theme.source.path, placement.line, f"unknown quotation '{placement.quotation_id}'{_did_you_mean(placement.quotation_id, by_id)}"))
+            elif quotation.theme_id != theme.id:
+                problems.append(Problem(theme.source.path, placement.line, f"quotation '{quotation.id}' belongs to theme '{quotation.theme_id}' ({quotation.source.path}), not to '{theme.id}'"))
+            elif quotation.id in seen:
+                problems.append(Problem(theme.source.path, placement.line, f"quotation '{quotation.id}' is placed twice (first at line {seen[quotation.id]})"))
+            seen.setdefault(placement.quotation_id, placement.line)
+        own = [quotation for quotation in quotations if quotation.theme_id == theme.id]
+        for quotation in own:
+            if quotation.id not in seen:
+                problems.append(Problem(quotation.source.path, quotation.source.line, f"quotation '{quotation.id}' is not placed in its theme: add '{{{{< quote {quotation.id} >}}}}' to {theme.source.path}"))
+        placed_order = [placement.quotation_id for placement in placements if placement.quotation_id in {q.id for q in own}]
+        expected = [quotation.id for quotation in own if quotation.id in placed_order]
+        if placed_order != expected and len(set(placed_order)) == len(placed_order):
+            problems.append(Problem(theme.source.path, placements[0].line, f"quotations are placed in the order {', '.join(placed_order)} but their 'order' fields say {', '.join(expected)}"))
+
+
+def _citations(layout: Layout, stage_docs: list[SourceDocument], themes: list[Theme], page_docs: list[SourceDocument],
+               bibliography: Bibliography | None, problems: list[Problem]) -> list[Citation]:
+    found: list[FoundCitation] = []
+    for document in stage_docs:
+        found += find_citations(document.body, document.path, document.body_line)
+    for theme in themes:
+        for passage in theme.passages:
+            found += find_citations(passage.markdown, theme.source.path, passage.line)
+    for document in page_docs:
+        found += find_citations(document.body, document.path, document.body_line)
+        problems.extend(unsafe_content(document.body, document.path, document.body_line))
+        for shortcode in find_shortcodes(document.body, document.body_line):
+            if shortcode.name not in PAGE_SHORTCODES:
+                problems.append(Problem(document.path, shortcode.line, f"unknown shortcode '{shortcode.name}' (pages know: {', '.join(PAGE_SHORTCODES)})"))
+    keys = {reference.key for reference in bibliography.references} if bibliography else set()
+    citations = []
+    for item in found:
+        if item.citation is None:
+            problems.append(Problem(item.path, item.line, item.error))
+            continue
+        for cited in item.citation.items:
+            if bibliography is not None and cited.key not in keys:
+                problems.append(Problem(item.path, item.line, f"unknown citation key '{cited.key}'{_did_you_mean(cited.key, keys)}"))
+        citations.append(item.citation)
+    return citations
+
+
+def _warn_about_references(bibliography: Bibliography | None, citations: list[Citation], problems: list[Problem]) -> None:
+    if bibliography is None:
+        return
+    cited = {item.key for citation in citations for item in citation.items}
+    for reference in bibliography.references:
+        where = reference.source
+        if reference.key not in cited:
+            problems.append(Problem(where.path, where.line, f"reference '{reference.key}' is never cited", "warning"))
+        if reference.is_incomplete:
+            problems.append(Problem(where.path, where.line, f"reference '{reference.key}' is incomplete: its full reference is not established", "warning"))
+
+
+def _unique(items: Iterable[Any], attribute: str, what: str, problems: list[Problem]) -> None:
+    seen: dict[Any, Any] = {}
+    for item in items:
+        value = getattr(item, attribute)
+        if value in seen:
+            first = seen[value].source
+            problems.append(Problem(item.source.path, item.source.line, f"duplicate {what} {value!r} (also in {first.path}:{first.line})"))
+        else:
+            seen[value] = item
+
+
+def _group(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return groups
+
+
+def _did_you_mean(value: str, known: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(value, list(known), n=1)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""

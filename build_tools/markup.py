@@ -1,0 +1,46 @@
+"""What in a Markdown source is code or a link target, and where shortcodes stand.
+
+Checks that scan raw Markdown (citations, unsafe HTML, shortcodes) must skip code and link
+targets exactly as Python-Markdown does, so they share this masking.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+_LINK_TARGETS = re.compile(r"\]\([^)]*\)|<[^>\s]*[@:][^>\s]*>|\\@")
+SHORTCODE = re.compile(r"^[ \t]*\{\{<\s*(?P<name>[\w-]+)(?P<args>[^>]*?)\s*>\}\}[ \t]*$", re.MULTILINE)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def mask_code(text: str) -> str:
+    """Blank out fenced code and code spans, keeping every offset and newline."""
+    return _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, text))
+
+
+def mask_code_and_links(text: str) -> str:
+    """Also blank link targets, autolinks and escaped ``\\@``: nothing there is a citation."""
+    return _LINK_TARGETS.sub(_blank, mask_code(text))
+
+
+@dataclass(frozen=True)
+class Shortcode:
+    """A ``{{< name args >}}`` line: Quarto's shortcode form, on a line of its own."""
+
+    name: str
+    args: tuple[str, ...]
+    line: int
+
+
+def find_shortcodes(markdown: str, first_line: int = 1) -> list[Shortcode]:
+    masked = mask_code(markdown)
+    return [
+        Shortcode(match["name"], tuple(match["args"].split()), first_line + masked.count("\n", 0, match.start()))
+        for match in SHORTCODE.finditer(masked)
+    ]

@@ -1,0 +1,190 @@
+"""The study as a typed model: stages, themes, quotations, references and the citations to them.
+
+Everything here is immutable and free of MkDocs, so the same model serves the site, the command
+line and the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was written: the file (relative to the project root) and the line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One of the four stages of the journey, with its introduction from the Results section."""
+
+    id: str
+    number: int
+    title: str
+    subtitle: str
+    introduction: str
+    source: Location
+
+    @property
+    def numeral(self) -> str:
+        return ROMAN_NUMERALS[self.number - 1] if 0 < self.number <= len(ROMAN_NUMERALS) else str(self.number)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of the authors' prose in a theme: description (with lead-ins) or interpretation."""
+
+    kind: Literal["description", "interpretation"]
+    markdown: str
+    line: int
+
+
+@dataclass(frozen=True)
+class QuotationPlacement:
+    """Where in a theme's text one of its quotations stands."""
+
+    quotation_id: str
+    line: int
+
+
+ThemePart = Union[Passage, QuotationPlacement]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme of the results: its label as printed, its stage, and its text in the authors' order."""
+
+    id: str
+    label: str
+    stage_id: str
+    order: int
+    parts: tuple[ThemePart, ...]
+    source: Location
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        return tuple(part for part in self.parts if isinstance(part, Passage))
+
+    @property
+    def has_interpretation(self) -> bool:
+        return any(passage.kind == "interpretation" for passage in self.passages)
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """An interview quotation, verbatim. The manuscript does not say which informant spoke."""
+
+    id: str
+    theme_id: str
+    order: int
+    text: str
+    source: Location
+
+
+@dataclass(frozen=True)
+class Name:
+    """One person (or group) named in a reference, split as BibTeX splits names."""
+
+    last: str
+    first: str = ""
+    von: str = ""
+    junior: str = ""
+    is_others: bool = False
+
+    @property
+    def surname(self) -> str:
+        """The surname as APA prints it in text: particles kept ("van der Berg")."""
+        return f"{self.von} {self.last}".strip()
+
+    @property
+    def initials(self) -> str:
+        """"Per-Gunnar" and "P.-G." both give "P.-G."; "Elliot G." gives "E. G."."""
+        return " ".join("-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in self.first.split())
+
+
+Confidence = Literal["certain", "probable", "unknown"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A cited work as far as it is known: ``confidence: unknown`` means not yet established."""
+
+    key: str
+    entry_type: str
+    authors: tuple[Name, ...]
+    editors: tuple[Name, ...]
+    year: str
+    title: str
+    confidence: Confidence
+    annote: str
+    source: Location
+
+    @property
+    def is_incomplete(self) -> bool:
+        return self.confidence == "unknown"
+
+    @property
+    def creators(self) -> tuple[Name, ...]:
+        """Who the work is cited by: its authors, or its editors when it has none."""
+        return self.authors or self.editors
+
+
+@dataclass(frozen=True)
+class CitationItem:
+    """One work inside a citation, with what pandoc allows around it."""
+
+    key: str
+    prefix: str = ""
+    locator: str = ""
+    suppress_author: bool = False
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation as written in a source: ``[@a; @b, p. 3]`` (parenthetical) or ``@a`` (narrative)."""
+
+    items: tuple[CitationItem, ...]
+    narrative: bool
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Study:
+    """The whole study: the journey's stages and themes, the quotations and the bibliography."""
+
+    stages: tuple[Stage, ...]
+    themes: tuple[Theme, ...]
+    quotations: tuple[Quotation, ...]
+    references: tuple[Reference, ...]
+    citations: tuple[Citation, ...] = field(default=())
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(stage for stage in self.stages if stage.id == stage_id)
+
+    def theme(self, theme_id: str) -> Theme:
+        return next(theme for theme in self.themes if theme.id == theme_id)
+
+    def quotation(self, quotation_id: str) -> Quotation:
+        return next(quotation for quotation in self.quotations if quotation.id == quotation_id)
+
+    def themes_of(self, stage: Stage) -> tuple[Theme, ...]:
+        return tuple(theme for theme in self.themes if theme.stage_id == stage.id)
+
+    def quotations_of(self, theme: Theme) -> tuple[Quotation, ...]:
+        return tuple(quotation for quotation in self.quotations if quotation.theme_id == theme.id)
+
+    def neighbours(self, theme: Theme) -> tuple[Theme | None, Theme | None]:
+        """The themes before and after ``theme`` along the journey."""
+        index = self.themes.index(theme)
+        before = self.themes[index - 1] if index > 0 else None
+        after = self.themes[index + 1] if index + 1 < len(self.themes) else None
+        return before, after

@@ -1,0 +1,119 @@
+"""The MkDocs plugin: a thin adapter that feeds the study model to MkDocs.
+
+``on_config`` loads and validates the sources (failing the build with every problem listed),
+``on_files`` adds the generated pages, ``on_page_markdown`` tells the citation extension which
+page it is on. Everything else lives in the core package.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from .citations.references import ReferenceList
+from .loader import Layout, load_study
+from .markdown_ext import CitationExtension
+from .model import Study
+from .problems import SourceErrors
+from .render import CitationFormatter, SitePaths, StudyRenderer, relative
+
+log = get_plugin_logger(__name__)
+STYLESHEET = "assets/study.css"
+
+
+class StudyConfig(Config):
+    bibliography = opt.Type(str, default="bibliography.bib")
+    themes = opt.Type(str, default="themes")
+    quotes = opt.Type(str, default="quotes")
+    stages = opt.Type(str, default="content/stages")
+    results_section = opt.Type(str, default="Results")
+    quotations_page = opt.Type(str, default="quotations.md")
+    references_page = opt.Type(str, default="references.md")
+
+
+class StudyPlugin(BasePlugin[StudyConfig]):
+    """Publishes the study: journey map, stage and theme pages, quotations, references, citations."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        docs = Path(config.docs_dir).resolve()
+        self.layout = Layout(
+            root=root,
+            content=posixpath.relpath(docs.as_posix(), root.as_posix()),
+            stages=self.config.stages,
+            themes=self.config.themes,
+            quotes=self.config.quotes,
+            bibliography=self.config.bibliography,
+        )
+        try:
+            self.study, bibliography = load_study(self.layout)
+        except SourceErrors as errors:
+            raise PluginError(f"the study's sources have {len(errors.problems)} error(s):\n{errors}") from None
+        self.docs_dir = docs
+        self.paths = SitePaths(quotations=self.config.quotations_page, references=self.config.references_page)
+        references = ReferenceList(bibliography)
+        self.renderer = StudyRenderer(self.study, references, self.paths)
+        self.citations = CitationExtension(CitationFormatter(references))
+        config.markdown_extensions.append(self.citations)  # type: ignore[arg-type]
+        config.extra_css.insert(0, STYLESHEET)
+        _fill_results_section(config, self.config.results_section, self.study, self.paths)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for stage in self.study.stages:
+            self._replace(files, config, self.paths.stage(stage), self.renderer.stage_page(stage), stage.source.path)
+        for theme in self.study.themes:
+            self._replace(files, config, self.paths.theme(theme), self.renderer.theme_page(theme), theme.source.path)
+        if self.study.quotations:
+            self._replace(files, config, self.paths.quotations, self.renderer.quotations_page(), None)
+        self._replace(files, config, self.paths.references, self.renderer.references_page(), self.layout.bibliography)
+        files.append(File.generated(config, STYLESHEET, content=(package_files("build_tools") / "assets" / "study.css").read_bytes()))
+        return files
+
+    def _replace(self, files: Files, config: MkDocsConfig, uri: str, content: str, source: str | None) -> None:
+        existing = files.get_file_from_path(uri)
+        if existing is not None:
+            files.remove(existing)
+        generated = File.generated(config, uri, content=content)
+        generated.edit_uri = posixpath.relpath((self.layout.root / source).as_posix(), self.docs_dir.as_posix()) if source else None
+        files.append(generated)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        here = page.file.src_uri
+        self.citations.references_url = relative(self.paths.references, here)
+
+        def href(target: str) -> str:
+            file = files.get_file_from_path(target)
+            if file is None:
+                raise PluginError(f"{here}: the journey map links to {target}, which is not a page of the site")
+            return get_relative_url(file.url, page.url)
+
+        self.citations.shortcodes = {"journey-map": lambda: self.renderer.journey_map(here, href)}
+        return markdown
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        for path in self.layout.watched():
+            server.watch(str(path))
+        return server
+
+
+def _fill_results_section(config: MkDocsConfig, title: str, study: Study, paths: SitePaths) -> None:
+    """Fill the nav section named ``title`` with the journey: each stage, then its themes."""
+    for item in config.nav or []:
+        if isinstance(item, dict) and title in item:
+            item[title] = [
+                {f"{stage.numeral}. {stage.title}": [paths.stage(stage)] + [paths.theme(theme) for theme in study.themes_of(stage)]}
+                for stage in study.stages
+            ]
+            return

@@ -1,0 +1,124 @@
+"""Turn the model into pages and fragments through Jinja2 templates (autoescaped).
+
+Pages are Markdown (so MkDocs renders, indexes and checks their links); fragments that Markdown
+cannot express (the journey map, a citation) are HTML. Links between pages are written to the
+Markdown sources (``../themes/x.md``), so MkDocs turns them into URLs and validates them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Callable
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .citations.apa import is_known, render
+from .citations.references import ReferenceList
+from .citations.syntax import find_citations
+from .journey import layout
+from .model import Citation, Passage, QuotationPlacement, Stage, Study, Theme
+
+
+@dataclass(frozen=True)
+class SitePaths:
+    """Where each generated page lives, as a path in the docs folder."""
+
+    quotations: str = "quotations.md"
+    references: str = "references.md"
+
+    def theme(self, theme: Theme) -> str:
+        return f"themes/{theme.id}.md"
+
+    def stage(self, stage: Stage) -> str:
+        return f"stages/{stage.id}.md"
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("build_tools", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["relative"] = relative
+    env.tests["passage"] = lambda part: isinstance(part, Passage)
+    env.tests["placement"] = lambda part: isinstance(part, QuotationPlacement)
+    return env
+
+
+def relative(target: str, page: str) -> str:
+    """The link from the page at ``page`` to ``target`` (both paths in the docs folder)."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+class StudyRenderer:
+    """Everything the site shows of the study, rendered from one model and one reference list."""
+
+    def __init__(self, study: Study, references: ReferenceList, paths: SitePaths = SitePaths()):
+        self.study = study
+        self.references = references
+        self.paths = paths
+        self.env = environment()
+
+    def _page(self, template: str, path: str, **context: object) -> str:
+        return self.env.get_template(template).render(
+            study=self.study, paths=self.paths, page=path, references=self.references, **context
+        )
+
+    def theme_page(self, theme: Theme) -> str:
+        path = self.paths.theme(theme)
+        before, after = self.study.neighbours(theme)
+        numbers = {quotation.id: index for index, quotation in enumerate(self.study.quotations, start=1)}
+        return self._page(
+            "theme.md.j2", path, theme=theme, stage=self.study.stage(theme.stage_id), before=before, after=after,
+            quotations={quotation.id: quotation for quotation in self.study.quotations_of(theme)},
+            numbers=numbers, cited=self.cited_in(theme),
+        )
+
+    def stage_page(self, stage: Stage) -> str:
+        index = self.study.stages.index(stage)
+        before = self.study.stages[index - 1] if index > 0 else None
+        after = self.study.stages[index + 1] if index + 1 < len(self.study.stages) else None
+        return self._page("stage.md.j2", self.paths.stage(stage), stage=stage, themes=self.study.themes_of(stage),
+                          before=before, after=after)
+
+    def quotations_page(self) -> str:
+        return self._page("quotations.md.j2", self.paths.quotations)
+
+    def references_page(self) -> str:
+        return self._page("references.md.j2", self.paths.references, entries=self.references.ordered())
+
+    def journey_map(self, page: str, href: Callable[[str], str] | None = None) -> str:
+        """The map as HTML for the page at ``page``; ``href`` turns a docs path into a URL."""
+        link = href or (lambda target: relative(target, page))
+        return self.env.get_template("journey_map.html.j2").render(
+            study=self.study, maps=(layout(self.study, "horizontal"), layout(self.study, "vertical")),
+            href=link, paths=self.paths,
+            quotation_counts={theme.id: len(self.study.quotations_of(theme)) for theme in self.study.themes},
+        )
+
+    def cited_in(self, theme: Theme) -> list[str]:
+        """Keys of the works a theme's text cites, in APA order."""
+        keys = {item.key for passage in theme.passages for found in find_citations(passage.markdown, theme.source.path)
+                if found.citation for item in found.citation.items}
+        return [reference.key for reference in self.references.ordered(keys)]
+
+
+class CitationFormatter:
+    """Renders one citation as linked APA text; used by the Markdown extension."""
+
+    def __init__(self, references: ReferenceList):
+        self.references = references
+        self.template = environment().get_template("citation.html.j2")
+
+    def html(self, citation: Citation, references_href: str) -> str:
+        labels = self.references.labels
+        if not is_known(citation, labels):
+            unknown = [item.key for item in citation.items if item.key not in labels]
+            return self.template.render(unknown=unknown, citation=None, href=references_href, titles={})
+        rendered = render(citation, labels)
+        titles = {item.key: self.references.text(item.key) for item in citation.items}
+        return self.template.render(unknown=[], citation=rendered, href=references_href, titles=titles)

@@ -38,6 +38,7 @@ class MapStage:
     y: float
     width: float
     height: float
+    text_x: float
     title_lines: tuple[str, ...]
     subtitle_lines: tuple[str, ...]
 
@@ -58,6 +59,7 @@ class JourneyMap:
 
 STOP_RADIUS = 16
 LINE_HEIGHT = 18
+MARGIN = 8.0
 
 
 def layout(study: Study, orientation: Orientation) -> JourneyMap:
@@ -65,38 +67,51 @@ def layout(study: Study, orientation: Orientation) -> JourneyMap:
 
 
 def _horizontal(study: Study) -> JourneyMap:
-    column, header, margin = 250.0, 92.0, 10.0
+    """Stages side by side; stops alternate above and below the road, labels outside it."""
+    column = 250.0
+    titles = {stage.id: (_wrap(f"{stage.numeral}. {stage.title}", 22), _wrap(stage.subtitle, 26)) for stage in study.stages}
+    labels = {theme.id: _wrap(theme.label, 20) for theme in study.themes}
+    header = 30 + LINE_HEIGHT * max((len(a) + len(b) for a, b in titles.values()), default=2)
+    most_lines = max((len(lines) for lines in labels.values()), default=1)
+    upper = header + LINE_HEIGHT * most_lines + STOP_RADIUS + 14
+    lower = upper + 80
+    height = lower + STOP_RADIUS + 14 + LINE_HEIGHT * most_lines + MARGIN
     stages, stops = [], []
-    lane_y = (header + 70.0, header + 200.0)
     for column_index, stage in enumerate(study.stages):
         x0 = column_index * column
         themes = study.themes_of(stage)
-        stages.append(MapStage(stage, x0 + margin / 2, margin, column - margin, 0, _wrap(f"{stage.numeral}. {stage.title}", 24), _wrap(stage.subtitle, 28)))
+        title, subtitle = titles[stage.id]
+        stages.append(MapStage(stage, x0 + MARGIN / 2, MARGIN, column - MARGIN, height - 2 * MARGIN, x0 + 16, title, subtitle))
         for index, theme in enumerate(themes):
-            x = x0 + column * (index + 1) / (len(themes) + 1)
-            y = lane_y[(len(stops)) % 2]
-            stops.append(MapStop(theme, len(stops) + 1, x, y, _wrap(theme.label, 22), x, y + STOP_RADIUS + 20, "middle"))
-    height = max((stop.label_y + LINE_HEIGHT * len(stop.label_lines) for stop in stops), default=header) + margin
-    stages = [MapStage(s.stage, s.x, s.y, s.width, height - 2 * margin, s.title_lines, s.subtitle_lines) for s in stages]
+            x = round(x0 + column * (index + 1) / (len(themes) + 1), 1)
+            lines = labels[theme.id]
+            if len(stops) % 2 == 0:
+                y, label_y = upper, upper - STOP_RADIUS - 12 - LINE_HEIGHT * (len(lines) - 1)
+            else:
+                y, label_y = lower, lower + STOP_RADIUS + 22
+            stops.append(MapStop(theme, len(stops) + 1, x, y, lines, x, label_y, "middle"))
     width = column * max(len(study.stages), 1)
     return JourneyMap("horizontal", width, height, tuple(stages), tuple(stops), _road([(s.x, s.y) for s in stops], horizontal=True))
 
 
 def _vertical(study: Study) -> JourneyMap:
-    width, margin, road_x, row = 340.0, 8.0, 34.0, 30.0
+    """The same journey running down the page, for narrow screens."""
+    width, road_x, row = 340.0, 30.0, 26.0
+    text_x = road_x + STOP_RADIUS + 12
     stages, stops = [], []
-    y = margin
+    y = MARGIN
     for stage in study.stages:
         top = y
-        title = _wrap(f"{stage.numeral}. {stage.title}", 26)
-        subtitle = _wrap(stage.subtitle, 32)
-        y += LINE_HEIGHT * (len(title) + len(subtitle)) + 20
+        title = _wrap(f"{stage.numeral}. {stage.title}", 24)
+        subtitle = _wrap(stage.subtitle, 30)
+        y += LINE_HEIGHT * (len(title) + len(subtitle)) + 22
         for theme in study.themes_of(stage):
-            lines = _wrap(theme.label, 30)
-            stop_y = y + STOP_RADIUS
-            stops.append(MapStop(theme, len(stops) + 1, road_x, stop_y, lines, road_x + STOP_RADIUS + 12, stop_y - LINE_HEIGHT * (len(lines) - 1) / 2 + 5, "start"))
+            lines = _wrap(theme.label, 28)
+            stop_y = round(y + STOP_RADIUS, 1)
+            label_y = round(stop_y - LINE_HEIGHT * (len(lines) - 1) / 2 + 5, 1)
+            stops.append(MapStop(theme, len(stops) + 1, road_x, stop_y, lines, text_x, label_y, "start"))
             y += max(2 * STOP_RADIUS, LINE_HEIGHT * len(lines)) + row
-        stages.append(MapStage(stage, margin, top, width - 2 * margin, y - top - 10, title, subtitle))
+        stages.append(MapStage(stage, MARGIN, top, width - 2 * MARGIN, y - top - 10, text_x, title, subtitle))
         y += 6
     return JourneyMap("vertical", width, y, tuple(stages), tuple(stops), _road([(s.x, s.y) for s in stops], horizontal=False))
 

@@ -113,7 +113,7 @@ def _fill_results_section(config: MkDocsConfig, title: str, study: Study, paths:
     for item in config.nav or []:
         if isinstance(item, dict) and title in item:
             item[title] = [
-                {f"{stage.numeral}. {stage.title}": [paths.stage(stage)] + [paths.theme(theme) for theme in study.themes_of(stage)]}
+                {f"{stage.numeral}. {stage.title}": [{"Overview": paths.stage(stage)}] + [paths.theme(theme) for theme in study.themes_of(stage)]}
                 for stage in study.stages
             ]
             return

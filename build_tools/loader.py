@@ -80,26 +80,30 @@ def read_study(layout: Layout) -> LoadResult:
     page_docs = [doc for doc in _read_folder(layout, layout.content, problems, recursive=True, front_matter_required=False)
                  if not _is_within(doc.path, layout.stages)]
 
-    stages = [stage for doc in stage_docs if (stage := _stage(doc, problems))]
+    stages = _load_each(stage_docs, lambda doc: _stage(doc, problems))
     stages.sort(key=lambda stage: stage.number)
     _unique(stages, "id", "stage id", problems)
     _unique(stages, "number", "stage number", problems)
     stage_ids = {stage.id: stage for stage in stages}
+    # Items that failed to load are remembered, so what refers to them is not reported as well.
+    broken = {"stage": _claimed_ids(stage_docs) - set(stage_ids)}
 
-    themes = [theme for doc in theme_docs if (theme := _theme(doc, stage_ids, problems))]
-    themes.sort(key=lambda theme: (stage_ids[theme.stage_id].number if theme.stage_id in stage_ids else 0, theme.order))
+    themes = _load_each(theme_docs, lambda doc: _theme(doc, stage_ids, broken, problems))
+    themes.sort(key=lambda theme: (stage_ids[theme.stage_id].number, theme.order))
     _unique(themes, "id", "theme id", problems)
     for stage_id, members in _group(themes, lambda theme: theme.stage_id).items():
         _unique(members, "order", f"order in stage '{stage_id}'", problems)
     theme_ids = {theme.id: theme for theme in themes}
+    broken["theme"] = _claimed_ids(theme_docs) - set(theme_ids)
 
-    quotations = [quotation for doc in quotation_docs if (quotation := _quotation(doc, theme_ids, problems))]
+    quotations = _load_each(quotation_docs, lambda doc: _quotation(doc, theme_ids, broken, problems))
     journey_index = {theme.id: index for index, theme in enumerate(themes)}
-    quotations.sort(key=lambda quotation: (journey_index.get(quotation.theme_id, -1), quotation.order))
+    quotations.sort(key=lambda quotation: (journey_index[quotation.theme_id], quotation.order))
     _unique(quotations, "id", "quotation id", problems)
     for theme_id, members in _group(quotations, lambda quotation: quotation.theme_id).items():
         _unique(members, "order", f"order in theme '{theme_id}'", problems)
-    _check_placements(themes, quotations, problems)
+    broken["quotation"] = _claimed_ids(quotation_docs) - {quotation.id for quotation in quotations}
+    _check_placements(themes, quotations, broken["quotation"], problems)
 
     citations = _citations(layout, stage_docs, themes, page_docs, bibliography, problems)
     _warn_about_references(bibliography, citations, problems)
@@ -111,6 +115,19 @@ def read_study(layout: Layout) -> LoadResult:
         return LoadResult(None, bibliography, tuple(sorted(set(problems))))
     study = Study(tuple(stages), tuple(themes), tuple(quotations), bibliography.references if bibliography else (), tuple(citations))
     return LoadResult(study, bibliography, tuple(sorted(set(problems))))
+
+
+def _load_each(documents: list[SourceDocument], load: Callable[[SourceDocument], Any]) -> list[Any]:
+    return [item for item in map(load, documents) if item is not None]
+
+
+def _claimed_ids(documents: list[SourceDocument]) -> set[str]:
+    """The id each file claims, even a broken one (its file name when its id is unreadable)."""
+    claimed = set()
+    for document in documents:
+        field = document.fields.get("id")
+        claimed.add(str(field.value) if field and isinstance(field.value, str) else Path(document.path).stem)
+    return claimed
 
 
 def _read_bibliography(layout: Layout, problems: list[Problem]) -> Bibliography | None:
@@ -205,9 +222,11 @@ def _stage(document: SourceDocument, problems: list[Problem]) -> Stage | None:
                  Location(document.path, document.front_matter_line))
 
 
-def _theme(document: SourceDocument, stages: dict[str, Stage], problems: list[Problem]) -> Theme | None:
+def _theme(document: SourceDocument, stages: dict[str, Stage], broken: dict[str, set[str]], problems: list[Problem]) -> Theme | None:
     values = _fields(document, THEME_FIELDS, problems)
     if values is None:
+        return None
+    if values["stage"] in broken["stage"]:
         return None
     if values["stage"] not in stages:
         problems.append(Problem(document.path, document.line_of("stage"), f"unknown stage '{values['stage']}'{_did_you_mean(values['stage'], stages)}"))
@@ -218,9 +237,11 @@ def _theme(document: SourceDocument, stages: dict[str, Stage], problems: list[Pr
     return Theme(values["id"], values["label"], values["stage"], values["order"], parts, Location(document.path, document.front_matter_line))
 
 
-def _quotation(document: SourceDocument, themes: dict[str, Theme], problems: list[Problem]) -> Quotation | None:
+def _quotation(document: SourceDocument, themes: dict[str, Theme], broken: dict[str, set[str]], problems: list[Problem]) -> Quotation | None:
     values = _fields(document, QUOTATION_FIELDS, problems)
     if values is None:
+        return None
+    if values["theme"] in broken["theme"]:
         return None
     if values["theme"] not in themes:
         problems.append(Problem(document.path, document.line_of("theme"), f"unknown theme '{values['theme']}'{_did_you_mean(values['theme'], themes)}"))
@@ -233,7 +254,7 @@ def _quotation(document: SourceDocument, themes: dict[str, Theme], problems: lis
     return Quotation(values["id"], values["theme"], values["order"], text + "\n", Location(document.path, document.front_matter_line))
 
 
-def _check_placements(themes: list[Theme], quotations: list[Quotation], problems: list[Problem]) -> None:
+def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: set[str], problems: list[Problem]) -> None:
     """Each quotation stands exactly once in its own theme's text, in the order its files give."""
     by_id = {quotation.id: quotation for quotation in quotations}
     for theme in themes:
@@ -241,6 +262,8 @@ def _check_placements(themes: list[Theme], quotations: list[Quotation], problems
         seen: dict[str, int] = {}
         for placement in placements:
             quotation = by_id.get(placement.quotation_id)
+            if placement.quotation_id in broken:
+                continue
             if quotation is None:
                 problems.append(Problem(theme.source.path, placement.line, f"unknown quotation '{placement.quotation_id}'{_did_you_mean(placement.quotation_id, by_id)}"))
             elif quotation.theme_id != theme.id:

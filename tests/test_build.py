@@ -1,0 +1,52 @@
+"""Builds through MkDocs: bad sources stop the build cleanly; a bare site with only a .bib works."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import build_site, edit, soup
+
+
+def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True,
+                          text=True, check=False, env=environment)
+
+
+def snapshot(folder: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_bad_sources_fail_the_build_with_every_message_and_no_traceback(project: Path) -> None:
+    assert mkdocs_build(project).returncode == 0
+    site_before = snapshot(project / "site")
+    edit(project / "quotes" / "taboo.md", "theme: beating-around-the-bush", "theme: beating-about-the-bush")
+    edit(project / "content" / "discussion.md", "[@larsson1994]", "[@larson1994]")
+    sources_before = {path: data for path, data in snapshot(project).items() if "site" not in path.relative_to(project).parts}
+    result = mkdocs_build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert "content/discussion.md:23: unknown citation key 'larson1994' (did you mean 'larsson1994'?)" in output
+    assert "quotes/taboo.md:3: unknown theme 'beating-about-the-bush' (did you mean 'beating-around-the-bush'?)" in output
+    assert snapshot(project / "site") == site_before, "nothing half-written"
+    assert {p: d for p, d in snapshot(project).items() if "site" not in p.relative_to(project).parts} == sources_before
+
+
+def test_a_bare_mkdocs_site_with_only_a_bib_file(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Notes\n\nAs @kvale1996 says [see also @kolb1984, p. 2].\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(
+        "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, publisher = {Sage}, year = {1996}}\n"
+        "@book{kolb1984, author = {Kolb, D. A.}, title = {Experiential learning}, publisher = {Prentice-Hall}, year = {1984}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
+    site = build_site(tmp_path)
+    page = soup(site / "index.html")
+    assert [" ".join(s.get_text().split()) for s in page.select("span.citation")] == ["Kvale (1996)", "(see also Kolb, 1984, p. 2)"]
+    assert page.select_one("a.citation__link")["href"] == "references/#ref-kvale1996"
+    assert soup(site / "references" / "index.html").select_one("#ref-kolb1984") is not None

@@ -1,0 +1,148 @@
+"""Pandoc citation syntax in, APA 7 author-year out; code, links and e-mail addresses untouched."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+
+from build_tools.citations.apa import author_dates
+from build_tools.citations.bibliography import parse_bibliography
+from build_tools.citations.references import ReferenceList
+from build_tools.citations.syntax import find_citations, normalise_locator, parse_bracketed
+from build_tools.markdown_ext import CitationExtension
+from build_tools.render import CitationFormatter
+from conftest import ROOT
+
+STUDY_BIB = parse_bibliography((ROOT / "bibliography.bib").read_text(encoding="utf-8"), "bibliography.bib")
+
+EXTRA_BIB = r"""
+@book{doe:2020.a, author = {Doe, Jane}, title = {Zeta}, year = {2020}}
+@book{doe2020b, author = {Doe, Jane}, title = {Alpha}, year = {2020}}
+@book{vanderberg2001, author = {van der Berg, Pieter}, title = {Particles}, year = {2001}}
+@book{nodate, author = {Nobody, N.}, title = {Timeless}}
+@book{lauvas, author = {Lauv{\aa}s, P. and Handal, G.}, title = {Accents}, year = {1990}}
+"""
+
+
+def convert(text: str, bib: str | None = None) -> BeautifulSoup:
+    bibliography = STUDY_BIB if bib is None else parse_bibliography(bib, "test.bib")
+    assert bibliography.problems == ()
+    extension = CitationExtension(CitationFormatter(ReferenceList(bibliography)))
+    return BeautifulSoup(markdown.markdown(text, extensions=[extension]), "html.parser")
+
+
+def cited(text: str, bib: str | None = None) -> list[str]:
+    return [" ".join(span.get_text().split()) for span in convert(text, bib).select("span.citation")]
+
+
+# Every in-text form the manuscript uses, as written in the sources, and its APA rendering.
+MANUSCRIPT_FORMS = [
+    ("[@higgs1999; @tynilenne1987]", "(Higgs & Jones, 1999; Tyni-Lenné, 1987)"),
+    ("[@abrandt1997; @westmankumlien1992]", "(Abrandt, 1997; Westman-Kumlien & Kroksmark, 1992)"),
+    ("[@ek1990; @engelsrud1990; @thornquist1992; @thornquist1994a; @thornquist1994b; @abrandt1995]",
+     "(Abrandt, 1995; Ek, 1990; Engelsrud, 1990; Thornquist, 1992, 1994a, 1994b)"),
+    ("[@abrandt1997]", "(Abrandt, 1997)"),
+    ("@mishler1984", "Mishler (1984)"),
+    ("[@mishler1984]", "(Mishler, 1984)"),
+    ("[@ransom1995]", "(Ransom, 1995)"),
+    ("[@kindler1984]", "(Kindler, 1984)"),
+    ("[-@balint1957]", "(1957)"),
+    ("[@balint1957; @balint1993]", "(M. Balint, 1957; E. Balint et al., 1993)"),
+    ("[@dornfest1992]", "(Dornfest & Ransom, 1992)"),
+    ("@lubanplozza1995", "Luban-Plozza (1995)"),
+    ("[@berne1961]", "(Berne, 1961)"),
+    ("[@korner1988]", "(Körner et al., 1988)"),
+    ("[@balint1993; @ransom1995]", "(E. Balint et al., 1993; Ransom, 1995)"),
+    ("[@abs1997]", "(American Balint Society, 1997)"),
+    ("[@balint1966; @musham1994]", "(M. Balint et al., 1966; Musham & Brock, 1994)"),
+    ("[@mumford1996]", "(Mumford, 1996)"),
+    ("@kindler1984", "Kindler (1984)"),
+    ("[@huberman1994; @lawler1998]", "(Huberman & Miles, 1994; Lawler, 1998)"),
+    ("[@richardson1990; @miles1994; @kvale1996]", "(Kvale, 1996; Miles & Huberman, 1994; Richardson, 1990)"),
+    ("@holm1995", "Holm (1995)"),
+    ("@richardson1990", "Richardson (1990)"),
+    ("[@phares1997]", "(Phares & Trull, 1997)"),
+    ("[@kolb1984]", "(Kolb, 1984)"),
+    ("[@larsson1994]", "(Larsson, 1994)"),
+    ("@kvale1996", "Kvale (1996)"),
+    ("@handal1987", "Handal and Lauvås (1987)"),
+]
+
+
+@pytest.mark.parametrize("source, expected", MANUSCRIPT_FORMS)
+def test_every_manuscript_form_renders_as_apa(source: str, expected: str) -> None:
+    assert cited(f"Text {source} text.") == [expected]
+
+
+def test_every_citation_in_the_sources_is_one_of_the_tested_forms() -> None:
+    tested = {source for source, _ in MANUSCRIPT_FORMS}
+    for path in [*ROOT.glob("content/**/*.md"), *ROOT.glob("themes/*.md")]:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for match in re.finditer(r"\[-?@[^\]]+\]|(?<![\w\[;-])@\w+", text):
+            assert match.group(0) in tested, (path, match.group(0))
+
+
+def test_locators_prefixes_and_year_only() -> None:
+    assert cited("[see @kolb1984, p. 33]") == ["(see Kolb, 1984, p. 33)"]
+    assert cited("[@kolb1984, pp. 33-35]") == ["(Kolb, 1984, pp. 33–35)"]
+    assert cited("[@kolb1984, chapter 2]") == ["(Kolb, 1984, chap. 2)"]
+    assert cited("@kvale1996 [p. 519] claims") == ["Kvale (1996, p. 519)"]
+    assert normalise_locator("pages 10--12") == "pp. 10–12"
+
+
+def test_keys_with_pandoc_punctuation_and_year_suffixes_by_title() -> None:
+    texts = cited("[@doe:2020.a] and [@doe2020b] and [@doe2020b; @doe:2020.a].", EXTRA_BIB)
+    assert texts == ["(Doe, 2020b)", "(Doe, 2020a)", "(Doe, 2020a, 2020b)"]
+
+
+def test_particles_accents_and_no_date() -> None:
+    assert cited("@vanderberg2001 and [@nodate] and [@lauvas]", EXTRA_BIB) == ["van der Berg (2001)", "(Nobody, n.d.)", "(Lauvås & Handal, 1990)"]
+
+
+def test_narrative_two_authors_use_and_parenthetical_use_ampersand() -> None:
+    assert cited("@miles1994 and [@miles1994]") == ["Miles and Huberman (1994)", "(Miles & Huberman, 1994)"]
+
+
+def test_code_links_and_email_addresses_are_never_touched() -> None:
+    html = convert("Write `[@kolb1984]` or mail me@kolb1984.org, see <x@kolb1984.org>, [a](https://x.org/@kolb1984), \\@kolb1984.\n\n    [@kolb1984]\n")
+    assert html.select("span.citation") == []
+    text = html.get_text()
+    assert "[@kolb1984]" in text and "me@kolb1984.org" in text and "@kolb1984." in text
+
+
+def test_citations_link_to_their_entry_with_the_full_reference_as_title() -> None:
+    link = convert("[@kolb1984]").select_one("a.citation__link")
+    assert link["href"] == "references.md#ref-kolb1984"
+    assert link["title"].startswith("Kolb, D. A. (1984). Experiential learning: Experience as the source")
+
+
+def test_unknown_keys_are_visible_not_silent() -> None:
+    assert cited("[@nosuchwork]") == ["[@nosuchwork?]"]
+
+
+def test_find_citations_reports_lines_and_skips_code() -> None:
+    text = "One [@a].\n\n```\n[@b]\n```\n\nTwo @c and `@d`.\n"
+    found = find_citations(text, "page.md", first_line=5)
+    assert [(f.line, [i.key for i in f.citation.items]) for f in found] == [(5, ["a"]), (11, ["c"])]
+
+
+def test_parse_bracketed_items() -> None:
+    citation = parse_bracketed("see @a, p. 3; -@b")
+    assert [(i.prefix, i.key, i.locator, i.suppress_author) for i in citation.items] == [("see", "a", "p. 3", False), ("", "b", "", True)]
+
+
+def test_standalone_extension_reads_a_bib_file(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(EXTRA_BIB, encoding="utf-8")
+    html = markdown.markdown("[@vanderberg2001]", extensions=["pandoc_citations"], extension_configs={"pandoc_citations": {"bibliography": str(bib)}})
+    assert "(van der Berg, 2001)" in BeautifulSoup(html, "html.parser").get_text()
+
+
+def test_labels_are_computed_once_for_the_whole_bibliography() -> None:
+    labels = author_dates(STUDY_BIB.references)
+    assert (labels["thornquist1994a"].year, labels["thornquist1994b"].year) == ("1994a", "1994b")
+    assert labels["thornquist1992"].year == "1992"

@@ -100,6 +100,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             return get_relative_url(file.url, page.url)
 
         self.citations.shortcodes = {"journey-map": lambda: self.renderer.journey_map(here, href)}
+        if page.file.generated_by is None:
+            return markdown + self.renderer.references_section(markdown)
         return markdown
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

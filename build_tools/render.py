@@ -102,8 +102,15 @@ class StudyRenderer:
 
     def cited_in(self, theme: Theme) -> list[str]:
         """Keys of the works a theme's text cites, in APA order."""
-        keys = {item.key for passage in theme.passages for found in find_citations(passage.markdown, theme.source.path)
-                if found.citation for item in found.citation.items}
+        return self._cited("\n\n".join(passage.markdown for passage in theme.passages))
+
+    def references_section(self, markdown: str) -> str:
+        """The "References cited on this page" section for a prose page (empty when it cites nothing)."""
+        return self.env.get_template("references_section.md.j2").render(keys=self._cited(markdown), references=self.references)
+
+    def _cited(self, markdown: str) -> list[str]:
+        known = {reference.key for reference in self.references.bibliography.references}
+        keys = {item.key for found in find_citations(markdown, "") if found.citation for item in found.citation.items} & known
         return [reference.key for reference in self.references.ordered(keys)]
 
 

@@ -192,3 +192,13 @@ def test_nothing_is_loaded_from_another_site(built_site: Path) -> None:
             if element.name == "link" and element.get("rel") in (["canonical"], ["alternate"]):
                 continue
             assert not re.match(r"^(https?:)?//", url), (page, url)
+
+
+@pytest.mark.parametrize("page, first, count", [("introduction", "Abrandt. (1995).", 23), ("method", "Huberman, A. M., & Miles", 5), ("discussion", "Handal, G., & Lauvås", 4)])
+def test_prose_pages_list_the_references_cited_on_them(built_site: Path, page: str, first: str, count: int) -> None:
+    html = soup(built_site / page / "index.html")
+    heading = html.find(id="references-cited-on-this-page")
+    assert heading is not None
+    entries = heading.find_all_next("div", class_="reference")
+    assert len(entries) == count
+    assert words(entries[0].get_text()).startswith(first)

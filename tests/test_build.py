@@ -50,3 +50,21 @@ def test_a_bare_mkdocs_site_with_only_a_bib_file(tmp_path: Path) -> None:
     assert [" ".join(s.get_text().split()) for s in page.select("span.citation")] == ["Kvale (1996)", "(see also Kolb, 1984, p. 2)"]
     assert page.select_one("a.citation__link")["href"] == "references/#ref-kvale1996"
     assert soup(site / "references" / "index.html").select_one("#ref-kolb1984") is not None
+
+
+def test_serve_watches_every_source_folder(project: Path) -> None:
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    plugin = config.plugins["study"]
+    plugin.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=None)
+    assert {Path(path).relative_to(project).as_posix() for path in server.watched} >= {"content", "themes", "quotes", "bibliography.bib"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
@@ -34,13 +35,9 @@ class Bibliography:
     def get(self, key: str) -> Reference | None:
         return self._by_key.get(key)
 
-    @property
+    @cached_property
     def _by_key(self) -> dict[str, Reference]:
-        cached = self.__dict__.get("_cache")
-        if cached is None:
-            cached = {reference.key: reference for reference in self.references}
-            object.__setattr__(self, "_cache", cached)
-        return cached
+        return {reference.key: reference for reference in self.references}
 
 
 class _EntryParser(Parser):

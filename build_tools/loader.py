@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from .article import read_article
 from .citations.bibliography import Bibliography, parse_bibliography
 from .citations.syntax import FoundCitation, find_citations
 from .frontmatter import SourceDocument, read_source
 from .markup import find_shortcodes
-from .model import Citation, Location, Quotation, QuotationPlacement, Stage, Study, Theme
+from .model import Citation, Location, Page, Quotation, QuotationPlacement, Stage, Study, Theme
 from .problems import Problem, SourceErrors, display_path
 from .safety import unsafe_content
 from .theme_body import parse_theme_body
@@ -22,7 +24,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STAGE_FIELDS = {"id": str, "number": int, "title": str, "subtitle": str}
 THEME_FIELDS = {"id": str, "label": str, "stage": str, "order": int}
 QUOTATION_FIELDS = {"id": str, "theme": str, "order": int}
-PAGE_SHORTCODES = ("journey-map",)
+PAGE_SHORTCODES = ("journey-map", "cite-article")
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ def read_study(layout: Layout) -> LoadResult:
     broken["quotation"] = _claimed_ids(quotation_docs) - {quotation.id for quotation in quotations}
     _check_placements(themes, quotations, broken["quotation"], problems)
 
+    articles = [article for document in page_docs if (article := read_article(document, problems))]
+    article = articles[0] if articles else None
     citations = _citations(layout, stage_docs, themes, page_docs, bibliography, problems)
     _warn_about_references(bibliography, citations, problems)
     for theme in themes:
@@ -113,7 +117,8 @@ def read_study(layout: Layout) -> LoadResult:
 
     if any(problem.severity == "error" for problem in problems):
         return LoadResult(None, bibliography, tuple(sorted(set(problems))))
-    study = Study(tuple(stages), tuple(themes), tuple(quotations), bibliography.references if bibliography else (), tuple(citations))
+    pages = tuple(_page(document, layout) for document in page_docs)
+    study = Study(tuple(stages), tuple(themes), tuple(quotations), bibliography.references if bibliography else (), tuple(citations), pages, article)
     return LoadResult(study, bibliography, tuple(sorted(set(problems))))
 
 
@@ -252,6 +257,14 @@ def _quotation(document: SourceDocument, themes: dict[str, Theme], broken: dict[
         return None
     problems.extend(unsafe_content(document.body, document.path, document.body_line))
     return Quotation(values["id"], values["theme"], values["order"], text + "\n", Location(document.path, document.front_matter_line))
+
+
+def _page(document: SourceDocument, layout: Layout) -> Page:
+    uri = posixpath.relpath(document.path, layout.content)
+    title = document.fields.get("title")
+    heading = re.search(r"^#\s+(.+?)\s*$", document.body, re.MULTILINE)
+    shown = str(title.value) if title else heading.group(1) if heading else posixpath.splitext(posixpath.basename(uri))[0]
+    return Page(uri, shown, document.body, Location(document.path, document.body_line))
 
 
 def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: set[str], problems: list[Problem]) -> None:

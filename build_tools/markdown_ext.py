@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
@@ -19,9 +20,12 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
+from markupsafe import Markup
 
 from .citations.bibliography import parse_bibliography
+from .citations.index import anchor
 from .citations.references import ReferenceList
 from .citations.syntax import BRACKETED, NARRATIVE, CitationSyntaxError, parse_bracketed, parse_narrative
 from .markup import SHORTCODE
@@ -45,6 +49,7 @@ class CitationExtension(Extension):
         super().__init__(**kwargs)
         self.formatter = formatter
         self.references_url = str(self.getConfig("references_url"))
+        # A shortcode renderer returns Markdown, or Markup for HTML that Markdown must leave alone.
         self.shortcodes: dict[str, Callable[[], str]] = {}
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -55,6 +60,7 @@ class CitationExtension(Extension):
         md.inlinePatterns.register(_BracketedCitation(BRACKETED.pattern, self), "pandoc_citation", BRACKETED_PRIORITY)
         md.inlinePatterns.register(_NarrativeCitation(NARRATIVE.pattern, self), "pandoc_narrative_citation", NARRATIVE_PRIORITY)
         md.preprocessors.register(_Shortcodes(md, self), "study_shortcodes", 25)
+        md.treeprocessors.register(_CitationAnchors(md), "citation_anchors", 15)
         md.registerExtension(self)
 
     def element(self, citation: Citation) -> etree.Element:
@@ -99,6 +105,18 @@ class _NarrativeCitation(InlineProcessor):
         return self.extension.element(citation), m.start(0), m.end(0)
 
 
+class _CitationAnchors(Treeprocessor):
+    """Numbers each work's citations in document order, so the references page can link back."""
+
+    def run(self, root: etree.Element) -> None:
+        counts: dict[str, int] = defaultdict(int)
+        for link in root.iter("a"):
+            key = link.attrib.pop("data-cite", None)
+            if key is not None:
+                counts[key] += 1
+                link.set("id", anchor(key, counts[key]))
+
+
 class _Shortcodes(Preprocessor):
     """Replaces a ``{{< name >}}`` line by the HTML its renderer returns (e.g. the journey map)."""
 
@@ -116,7 +134,8 @@ class _Shortcodes(Preprocessor):
             if renderer is None:
                 output.append(line)
                 continue
-            output.extend(["", self.md.htmlStash.store(renderer()), ""])
+            result = renderer()
+            output.extend(["", self.md.htmlStash.store(result), ""] if isinstance(result, Markup) else ["", *result.split("\n"), ""])
         return output
 
 

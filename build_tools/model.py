@@ -158,6 +158,53 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ArticleAuthor:
+    family: str
+    given: str = ""
+    affiliation: str = ""
+
+    @property
+    def initials(self) -> str:
+        return Name(last=self.family, first=self.given).initials
+
+
+@dataclass(frozen=True)
+class Article:
+    """The published article: the version of record, and the one to cite."""
+
+    title: str
+    authors: tuple[ArticleAuthor, ...]
+    journal: str
+    year: str
+    manuscript_title: str = ""
+    publisher: str = ""
+    volume: str = ""
+    issue: str = ""
+    first_page: str = ""
+    last_page: str = ""
+    doi: str = ""
+    postprint: str = ""
+
+    @property
+    def pages(self) -> str:
+        return "–".join(page for page in (self.first_page, self.last_page) if page)
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A prose page of the site (home, introduction, ...), by its path in the docs folder."""
+
+    uri: str
+    title: str
+    markdown: str
+    source: Location
+
+
+@dataclass(frozen=True)
 class Study:
     """The whole study: the journey's stages and themes, the quotations and the bibliography."""
 
@@ -166,6 +213,8 @@ class Study:
     quotations: tuple[Quotation, ...]
     references: tuple[Reference, ...]
     citations: tuple[Citation, ...] = field(default=())
+    pages: tuple[Page, ...] = field(default=())
+    article: Article | None = None
 
     def stage(self, stage_id: str) -> Stage:
         return next(stage for stage in self.stages if stage.id == stage_id)

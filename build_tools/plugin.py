@@ -21,6 +21,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from .citations.export import article_bibtex, article_csl_json, article_ris
+from .citations.index import CitingPage, citation_index
 from .citations.references import ReferenceList
 from .loader import Layout, load_study
 from .markdown_ext import CitationExtension
@@ -71,15 +73,35 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        generated: list[tuple[str, str, str, str | None]] = []  # uri, title, markdown, source
         for stage in self.study.stages:
-            self._replace(files, config, self.paths.stage(stage), self.renderer.stage_page(stage), stage.source.path)
+            generated.append((self.paths.stage(stage), f"{stage.numeral}. {stage.title}", self.renderer.stage_page(stage), stage.source.path))
         for theme in self.study.themes:
-            self._replace(files, config, self.paths.theme(theme), self.renderer.theme_page(theme), theme.source.path)
+            generated.append((self.paths.theme(theme), f"“{theme.label}”", self.renderer.theme_page(theme), theme.source.path))
         if self.study.quotations:
-            self._replace(files, config, self.paths.quotations, self.renderer.quotations_page(), None)
-        self._replace(files, config, self.paths.references, self.renderer.references_page(), self.layout.bibliography)
+            generated.append((self.paths.quotations, "Quotations", self.renderer.quotations_page(), None))
+        generated_uris = {uri for uri, *_ in generated}
+        pages = [(page.uri, page.title, page.markdown) for page in self.study.pages if page.uri not in generated_uris]
+        pages += [(uri, title, markdown) for uri, title, markdown, _ in generated]
+        order = _nav_order(config.nav)
+        cited_in = citation_index(sorted(pages, key=lambda page: order.get(page[0], len(order))))
+        generated.append((self.paths.references, "References", self.renderer.references_page(cited_in), self.layout.bibliography))
+        for uri, _, markdown, source in generated:
+            self._replace(files, config, uri, markdown, source)
+        self.cited_on = _keys_by_page(cited_in)
+        for uri, content in self._downloads():
+            files.append(File.generated(config, uri, content=content))
         files.append(File.generated(config, STYLESHEET, content=(package_files("build_tools") / "assets" / "study.css").read_bytes()))
         return files
+
+    def _downloads(self) -> list[tuple[str, str | bytes]]:
+        """Cite-this-study files: the article in three formats, and the whole bibliography."""
+        downloads: list[tuple[str, str | bytes]] = [(self.paths.bibliography, self.layout.path(self.layout.bibliography).read_bytes())]
+        article = self.study.article
+        if article is not None:
+            downloads += [(self.paths.article_bibtex, article_bibtex(article)), (self.paths.article_ris, article_ris(article)),
+                          (self.paths.article_csl, article_csl_json(article))]
+        return downloads
 
     def _replace(self, files: Files, config: MkDocsConfig, uri: str, content: str, source: str | None) -> None:
         existing = files.get_file_from_path(uri)
@@ -99,15 +121,48 @@ class StudyPlugin(BasePlugin[StudyConfig]):
                 raise PluginError(f"{here}: the journey map links to {target}, which is not a page of the site")
             return get_relative_url(file.url, page.url)
 
-        self.citations.shortcodes = {"journey-map": lambda: self.renderer.journey_map(here, href)}
+        self.citations.shortcodes = {
+            "journey-map": lambda: self.renderer.journey_map(here, href),
+            "cite-article": lambda: self.renderer.cite_article(here),
+        }
         if page.file.generated_by is None:
             return markdown + self.renderer.references_section(markdown)
         return markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        head = self.renderer.head(self.cited_on.get(page.file.src_uri, []), page.canonical_url or "")
+        return output.replace("</head>", f"{head}\n</head>", 1) if head else output
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for path in self.layout.watched():
             server.watch(str(path))
         return server
+
+
+def _keys_by_page(cited_in: dict[str, tuple[CitingPage, ...]]) -> dict[str, list[str]]:
+    keys: dict[str, list[str]] = {}
+    for key, pages in cited_in.items():
+        for citing in pages:
+            keys.setdefault(citing.uri, []).append(key)
+    return keys
+
+
+def _nav_order(nav: Any) -> dict[str, int]:
+    """Each page's position in the navigation, so back-links read in the order of the site."""
+    order: dict[str, int] = {}
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            order.setdefault(item, len(order))
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav or [])
+    return order
 
 
 def _fill_results_section(config: MkDocsConfig, title: str, study: Study, paths: SitePaths) -> None:

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from .citations.apa import is_known, render
+from .citations.export import article_entry
+from .citations.index import CitingPage
+from .citations.metadata import reference_tags, scholarly_article
 from .citations.references import ReferenceList
+from .citations.style import APA7Style
 from .citations.syntax import find_citations
 from .journey import layout
 from .model import Citation, Passage, QuotationPlacement, Stage, Study, Theme
@@ -22,10 +27,14 @@ from .model import Citation, Passage, QuotationPlacement, Stage, Study, Theme
 
 @dataclass(frozen=True)
 class SitePaths:
-    """Where each generated page lives, as a path in the docs folder."""
+    """Where each generated page and download lives, as a path in the docs folder."""
 
     quotations: str = "quotations.md"
     references: str = "references.md"
+    article_bibtex: str = "cite/article.bib"
+    article_ris: str = "cite/article.ris"
+    article_csl: str = "cite/article.json"
+    bibliography: str = "cite/bibliography.bib"
 
     def theme(self, theme: Theme) -> str:
         return f"themes/{theme.id}.md"
@@ -88,17 +97,41 @@ class StudyRenderer:
     def quotations_page(self) -> str:
         return self._page("quotations.md.j2", self.paths.quotations)
 
-    def references_page(self) -> str:
-        return self._page("references.md.j2", self.paths.references, entries=self.references.ordered())
+    def references_page(self, cited_in: dict[str, tuple[CitingPage, ...]]) -> str:
+        """Every cited work in APA order, each with links back to the places that cite it."""
+        entries = self.references.ordered(set(cited_in))
+        return self._page("references.md.j2", self.paths.references, entries=entries, cited_in=cited_in)
 
-    def journey_map(self, page: str, href: Callable[[str], str] | None = None) -> str:
+    def cite_article(self, page: str) -> str:
+        """The article's APA citation and its downloads, as Markdown for the page at ``page``."""
+        article = self.study.article
+        if article is None:
+            return ""
+        citation = APA7Style().format_entry(article.year, article_entry(article)).text.render_as("markdown")
+        downloads = {name: relative(path, page) for name, path in (
+            ("bibtex", self.paths.article_bibtex), ("ris", self.paths.article_ris),
+            ("csl", self.paths.article_csl), ("bibliography", self.paths.bibliography))}
+        return self.env.get_template("cite_article.md.j2").render(citation=citation, downloads=downloads)
+
+    def head(self, cited_keys: list[str], site_url: str) -> Markup:
+        """Highwire ``citation_*`` tags and schema.org JSON-LD for a page citing ``cited_keys``."""
+        article = self.study.article
+        if article is None:
+            return Markup("")
+        cited = [reference for reference in self.references.ordered(set(cited_keys))]
+        return Markup(self.env.get_template("head.html.j2").render(
+            article=article, cited=[reference_tags(reference, self.references) for reference in cited],
+            json_ld=scholarly_article(article, site_url, cited),
+        ))
+
+    def journey_map(self, page: str, href: Callable[[str], str] | None = None) -> Markup:
         """The map as HTML for the page at ``page``; ``href`` turns a docs path into a URL."""
         link = href or (lambda target: relative(target, page))
-        return self.env.get_template("journey_map.html.j2").render(
+        return Markup(self.env.get_template("journey_map.html.j2").render(
             study=self.study, maps=(layout(self.study, "horizontal"), layout(self.study, "vertical")),
             href=link, paths=self.paths,
             quotation_counts={theme.id: len(self.study.quotations_of(theme)) for theme in self.study.themes},
-        )
+        ))
 
     def cited_in(self, theme: Theme) -> list[str]:
         """Keys of the works a theme's text cites, in APA order."""

@@ -8,7 +8,7 @@ from pybtex.richtext import Text
 
 from ..model import Reference
 from .apa import AuthorDate, author_dates
-from .bibliography import Bibliography
+from .bibliography import Bibliography, plain_text
 from .style import APA7Style
 
 
@@ -28,6 +28,11 @@ class ReferenceList:
         """References in APA order (authors, then year with suffix); all of them, or ``keys``."""
         chosen = [ref for ref in self.bibliography.references if keys is None or ref.key in keys]
         return sorted(chosen, key=lambda ref: self.labels[ref.key].sort_key)
+
+    def fields(self, key: str) -> dict[str, str]:
+        """The entry's fields as plain text (LaTeX decoded), for metadata."""
+        entry = self.bibliography.entries.entries[key]
+        return {name.lower(): plain_text(value) for name, value in entry.fields.items()}
 
     def markdown(self, key: str) -> str:
         return self._rich(key).render_as("markdown")

@@ -16,7 +16,7 @@ from ..model import Citation, CitationItem, Location
 # Pandoc: a key starts with a letter, digit or _, and may hold internal punctuation :.#$%&-+?<>~/
 KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
 BRACKETED = re.compile(r"\[(?P<body>[^\[\]]*?(?<![\w\\])-?@" + KEY + r"[^\[\]]*)\](?![(\[:])")
-NARRATIVE = re.compile(r"(?<![\w@\\\]])@(?P<key>" + KEY + r")(?:[ \t]?\[(?P<locator>[^\[\]@]+)\](?![(\[:]))?")
+NARRATIVE = re.compile(r"(?<![\w@\\\]/:.=])@(?P<key>" + KEY + r")(?:[ \t]?\[(?P<locator>[^\[\]@]+)\](?![(\[:]))?")
 _ITEM = re.compile(r"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>" + KEY + r")(?P<rest>.*)$", re.DOTALL)
 
 _LOCATOR_TERMS = {
@@ -74,6 +74,7 @@ class FoundCitation:
     citation: Citation | None
     path: str
     line: int
+    offset: int
     error: str = ""
 
 
@@ -90,12 +91,12 @@ def find_citations(markdown: str, path: str, first_line: int = 1) -> list[FoundC
         taken.append(match.span())
         location = Location(path, line_at(match.start()))
         try:
-            found.append(FoundCitation(parse_bracketed(match["body"], location), path, location.line))
+            found.append(FoundCitation(parse_bracketed(match["body"], location), path, location.line, match.start()))
         except CitationSyntaxError as error:
-            found.append(FoundCitation(None, path, location.line, str(error)))
+            found.append(FoundCitation(None, path, location.line, match.start(), str(error)))
     for match in NARRATIVE.finditer(masked):
         if any(start <= match.start() < end for start, end in taken):
             continue
         location = Location(path, line_at(match.start()))
-        found.append(FoundCitation(parse_narrative(match["key"], match["locator"], location), path, location.line))
-    return sorted(found, key=lambda item: item.line)
+        found.append(FoundCitation(parse_narrative(match["key"], match["locator"], location), path, location.line, match.start()))
+    return sorted(found, key=lambda item: item.offset)

@@ -33,7 +33,10 @@ def article_entry(article: Article) -> Entry:
 def article_bibtex(article: Article) -> str:
     # Braces keep family names like "Abrandt Dahlgren" whole for BibTeX's name parser.
     entry = article_entry(article)
-    entry.persons["author"] = [Person(f"{{{author.family}}}, {author.given}") for author in article.authors]
+    entry.persons["author"] = [
+        Person(f"{{{author.family}}}, {author.given}" if " " in author.family else f"{author.family}, {author.given}")
+        for author in article.authors
+    ]
     return BibliographyData({citation_key(article): entry}).to_string("bibtex")
 
 

@@ -8,14 +8,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from .article import read_article
-from .citations.bibliography import Bibliography, parse_bibliography
+from .citations.bibliography import Bibliography, parse_bibliography, scan
 from .citations.syntax import FoundCitation, find_citations
 from .frontmatter import SourceDocument, read_source
 from .markup import find_shortcodes
-from .model import Citation, Location, Page, Quotation, QuotationPlacement, Stage, Study, Theme
+from .model import Citation, Location, Page, Quotation, QuotationPlacement, Reference, Stage, Study, Theme
 from .problems import Problem, SourceErrors, display_path
 from .safety import unsafe_content
 from .theme_body import parse_theme_body
@@ -64,18 +64,26 @@ class LoadResult:
         return tuple(problem for problem in self.problems if problem.severity == "warning")
 
 
-def load_study(layout: Layout) -> tuple[Study, Bibliography]:
+def load_study(layout: Layout, complete_bibliography: bool = True,
+               known_references: Mapping[str, Reference] | None = None) -> tuple[Study, Bibliography]:
     """The validated study; raises :class:`SourceErrors` listing every error found."""
-    result = read_study(layout)
+    result = read_study(layout, complete_bibliography, known_references)
     if result.errors or result.study is None or result.bibliography is None:
         raise SourceErrors(result.errors)
     return result.study, result.bibliography
 
 
-def read_study(layout: Layout) -> LoadResult:
-    """Read every source and collect errors and warnings without raising."""
+def read_study(layout: Layout, complete_bibliography: bool = True,
+               known_references: Mapping[str, Reference] | None = None) -> LoadResult:
+    """Read every source and collect errors and warnings without raising.
+
+    With ``complete_bibliography=False`` only the cited entries of the .bib file are parsed (what a
+    build shows); the check parses and validates every entry. ``known_references`` (by entry
+    digest, from an earlier build) spares parsing entries that did not change.
+    """
     problems: list[Problem] = []
-    bibliography = _read_bibliography(layout, problems)
+    bib_text = _read_bibliography(layout, problems)
+    known_keys = {chunk.key for chunk in scan(bib_text)} if bib_text is not None else None
     stage_docs = _read_folder(layout, layout.stages, problems)
     theme_docs = _read_folder(layout, layout.themes, problems)
     quotation_docs = _read_folder(layout, layout.quotes, problems)
@@ -109,8 +117,13 @@ def read_study(layout: Layout) -> LoadResult:
 
     articles = [article for document in page_docs if (article := read_article(document, problems))]
     article = articles[0] if articles else None
-    citations = _citations(layout, stage_docs, themes, page_docs, bibliography, problems)
-    _warn_about_references(bibliography, citations, problems)
+    citations = _citations(layout, stage_docs, themes, page_docs, known_keys, problems)
+    bibliography = None
+    if bib_text is not None:
+        cited = None if complete_bibliography else frozenset(item.key for citation in citations for item in citation.items)
+        bibliography = parse_bibliography(bib_text, display_path(layout.path(layout.bibliography), layout.root), cited, known_references)
+        problems.extend(bibliography.problems)
+        _warn_about_references(bibliography, citations, problems)
     for theme in themes:
         if not any(quotation.theme_id == theme.id for quotation in quotations):
             problems.append(Problem(theme.source.path, theme.source.line, f"theme '{theme.id}' has no quotations", "warning"))
@@ -135,18 +148,13 @@ def _claimed_ids(documents: list[SourceDocument]) -> set[str]:
     return claimed
 
 
-def _read_bibliography(layout: Layout, problems: list[Problem]) -> Bibliography | None:
+def _read_bibliography(layout: Layout, problems: list[Problem]) -> str | None:
     path = layout.path(layout.bibliography)
     shown = display_path(path, layout.root)
     if not path.exists():
         problems.append(Problem(shown, 0, "bibliography file not found"))
         return None
-    text = _read_text(path, shown, problems)
-    if text is None:
-        return None
-    bibliography = parse_bibliography(text, shown)
-    problems.extend(bibliography.problems)
-    return bibliography
+    return _read_text(path, shown, problems)
 
 
 def _read_folder(layout: Layout, folder: str, problems: list[Problem], recursive: bool = False,
@@ -295,7 +303,7 @@ def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: 
 
 
 def _citations(layout: Layout, stage_docs: list[SourceDocument], themes: list[Theme], page_docs: list[SourceDocument],
-               bibliography: Bibliography | None, problems: list[Problem]) -> list[Citation]:
+               keys: set[str] | None, problems: list[Problem]) -> list[Citation]:
     found: list[FoundCitation] = []
     for document in stage_docs:
         found += find_citations(document.body, document.path, document.body_line)
@@ -308,22 +316,19 @@ def _citations(layout: Layout, stage_docs: list[SourceDocument], themes: list[Th
         for shortcode in find_shortcodes(document.body, document.body_line):
             if shortcode.name not in PAGE_SHORTCODES:
                 problems.append(Problem(document.path, shortcode.line, f"unknown shortcode '{shortcode.name}' (pages know: {', '.join(PAGE_SHORTCODES)})"))
-    keys = {reference.key for reference in bibliography.references} if bibliography else set()
     citations = []
     for item in found:
         if item.citation is None:
             problems.append(Problem(item.path, item.line, item.error))
             continue
         for cited in item.citation.items:
-            if bibliography is not None and cited.key not in keys:
+            if keys is not None and cited.key not in keys:
                 problems.append(Problem(item.path, item.line, f"unknown citation key '{cited.key}'{_did_you_mean(cited.key, keys)}"))
         citations.append(item.citation)
     return citations
 
 
-def _warn_about_references(bibliography: Bibliography | None, citations: list[Citation], problems: list[Problem]) -> None:
-    if bibliography is None:
-        return
+def _warn_about_references(bibliography: Bibliography, citations: list[Citation], problems: list[Problem]) -> None:
     cited = {item.key for citation in citations for item in citation.items}
     for reference in bibliography.references:
         where = reference.source

@@ -23,12 +23,13 @@ from mkdocs.utils import get_relative_url
 
 from .citations.export import article_bibtex, article_csl_json, article_ris
 from .citations.index import CitingPage, citation_index
+from .citations.cache import FormattingCache
 from .citations.references import ReferenceList
 from .loader import Layout, load_study
 from .markdown_ext import CitationExtension
 from .model import Study
 from .problems import SourceErrors
-from .render import CitationFormatter, SitePaths, StudyRenderer, relative
+from .render import REFERENCES_PLACEHOLDER, CitationFormatter, SitePaths, StudyRenderer, relative
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/study.css"
@@ -42,6 +43,7 @@ class StudyConfig(Config):
     results_section = opt.Type(str, default="Results")
     quotations_page = opt.Type(str, default="quotations.md")
     references_page = opt.Type(str, default="references.md")
+    cache_dir = opt.Type(str, default=".cache/build_tools")
 
 
 class StudyPlugin(BasePlugin[StudyConfig]):
@@ -58,13 +60,15 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             quotes=self.config.quotes,
             bibliography=self.config.bibliography,
         )
+        self.cache_file = root / self.config.cache_dir / "references.pickle"
+        self.cache = FormattingCache.load(self.cache_file)
         try:
-            self.study, bibliography = load_study(self.layout)
+            self.study, bibliography = load_study(self.layout, complete_bibliography=False, known_references=self.cache.references)
         except SourceErrors as errors:
             raise PluginError(f"the study's sources have {len(errors.problems)} error(s):\n{errors}") from None
         self.docs_dir = docs
         self.paths = SitePaths(quotations=self.config.quotations_page, references=self.config.references_page)
-        references = ReferenceList(bibliography)
+        references = ReferenceList(bibliography, self.cache)
         self.renderer = StudyRenderer(self.study, references, self.paths)
         self.citations = CitationExtension(CitationFormatter(references))
         config.markdown_extensions.append(self.citations)  # type: ignore[arg-type]
@@ -85,9 +89,10 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         pages += [(uri, title, markdown) for uri, title, markdown, _ in generated]
         order = _nav_order(config.nav)
         cited_in = citation_index(sorted(pages, key=lambda page: order.get(page[0], len(order))))
-        generated.append((self.paths.references, "References", self.renderer.references_page(cited_in), self.layout.bibliography))
+        generated.append((self.paths.references, "References", self.renderer.references_page(set(cited_in)), self.layout.bibliography))
         for uri, _, markdown, source in generated:
             self._replace(files, config, uri, markdown, source)
+        self.cited_in = cited_in
         self.cited_on = _keys_by_page(cited_in)
         for uri, content in self._downloads():
             files.append(File.generated(config, uri, content=content))
@@ -125,9 +130,31 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             "journey-map": lambda: self.renderer.journey_map(here, href),
             "cite-article": lambda: self.renderer.cite_article(here),
         }
-        if page.file.generated_by is None:
-            return markdown + self.renderer.references_section(markdown)
-        return markdown
+        if here == self.paths.references:
+            return markdown
+        return markdown + self.renderer.references_section(self.cited_on.get(here, []))
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if REFERENCES_PLACEHOLDER not in html:
+            return html
+
+        def href(uri: str, fragment: str) -> str:
+            file = files.get_file_from_path(uri)
+            return f"{get_relative_url(file.url, page.url) if file else uri}#{fragment}"
+
+        here = page.file.src_uri
+        full = here == self.paths.references
+        keys = set(self.cited_in) if full else set(self.cited_on.get(here, []))
+        listing = self.renderer.reference_list(keys, href, self.cited_in if full else None)
+        if full and page.present_anchor_ids is not None:  # so MkDocs validates links to the entries
+            page.present_anchor_ids.update(f"ref-{key}" for key in keys)
+        return html.replace(REFERENCES_PLACEHOLDER, listing, 1)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self.cache.save(self.cache_file)
+        except OSError as error:
+            log.info(f"could not keep the formatted references for the next build: {error}")
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         head = self.renderer.head(self.cited_on.get(page.file.src_uri, []), page.canonical_url or "")

@@ -18,9 +18,8 @@ from .citations.apa import is_known, render
 from .citations.export import article_entry
 from .citations.index import CitingPage
 from .citations.metadata import reference_tags, scholarly_article
-from .citations.references import ReferenceList
+from .citations.references import MARKDOWN, ReferenceList
 from .citations.style import APA7Style
-from .citations.syntax import find_citations
 from .journey import layout
 from .model import Citation, Passage, QuotationPlacement, Stage, Study, Theme
 
@@ -41,6 +40,9 @@ class SitePaths:
 
     def stage(self, stage: Stage) -> str:
         return f"stages/{stage.id}.md"
+
+
+REFERENCES_PLACEHOLDER = "<!-- study:references -->"
 
 
 def environment() -> Environment:
@@ -84,7 +86,7 @@ class StudyRenderer:
         return self._page(
             "theme.md.j2", path, theme=theme, stage=self.study.stage(theme.stage_id), before=before, after=after,
             quotations={quotation.id: quotation for quotation in self.study.quotations_of(theme)},
-            numbers=numbers, cited=self.cited_in(theme),
+            numbers=numbers,
         )
 
     def stage_page(self, stage: Stage) -> str:
@@ -97,17 +99,32 @@ class StudyRenderer:
     def quotations_page(self) -> str:
         return self._page("quotations.md.j2", self.paths.quotations)
 
-    def references_page(self, cited_in: dict[str, tuple[CitingPage, ...]]) -> str:
-        """Every cited work in APA order, each with links back to the places that cite it."""
-        entries = self.references.ordered(set(cited_in))
-        return self._page("references.md.j2", self.paths.references, entries=entries, cited_in=cited_in)
+    def references_page(self, cited_keys: set[str]) -> str:
+        """The references page; its list is put in by :meth:`reference_list` once the page is HTML."""
+        return self._page("references.md.j2", self.paths.references, entries=self.references.ordered(cited_keys),
+                          placeholder=REFERENCES_PLACEHOLDER)
+
+    def references_section(self, keys: list[str]) -> str:
+        """Markdown for "References cited on this page"; the list itself follows as HTML."""
+        return f"\n\n## References cited on this page\n\n{REFERENCES_PLACEHOLDER}\n" if keys else ""
+
+    def reference_list(self, keys: set[str], href: Callable[[str, str], str],
+                       cited_in: dict[str, tuple[CitingPage, ...]] | None = None) -> str:
+        """The references for ``keys`` as HTML; with ``cited_in``, the full list with back-links.
+
+        Lists are rendered after Markdown, straight from the cached entries: Python-Markdown would
+        spend more time re-reading them than formatting took.
+        """
+        return self.env.get_template("reference_list.html.j2").render(
+            entries=self.references.ordered(keys), references=self.references, full=cited_in is not None,
+            cited_in=cited_in or {}, href=href)
 
     def cite_article(self, page: str) -> str:
         """The article's APA citation and its downloads, as Markdown for the page at ``page``."""
         article = self.study.article
         if article is None:
             return ""
-        citation = APA7Style().format_entry(article.year, article_entry(article)).text.render_as("markdown")
+        citation = APA7Style().format_entry(article.year, article_entry(article)).text.render(MARKDOWN)
         downloads = {name: relative(path, page) for name, path in (
             ("bibtex", self.paths.article_bibtex), ("ris", self.paths.article_ris),
             ("csl", self.paths.article_csl), ("bibliography", self.paths.bibliography))}
@@ -132,19 +149,6 @@ class StudyRenderer:
             href=link, paths=self.paths,
             quotation_counts={theme.id: len(self.study.quotations_of(theme)) for theme in self.study.themes},
         ))
-
-    def cited_in(self, theme: Theme) -> list[str]:
-        """Keys of the works a theme's text cites, in APA order."""
-        return self._cited("\n\n".join(passage.markdown for passage in theme.passages))
-
-    def references_section(self, markdown: str) -> str:
-        """The "References cited on this page" section for a prose page (empty when it cites nothing)."""
-        return self.env.get_template("references_section.md.j2").render(keys=self._cited(markdown), references=self.references)
-
-    def _cited(self, markdown: str) -> list[str]:
-        known = {reference.key for reference in self.references.bibliography.references}
-        keys = {item.key for found in find_citations(markdown, "") if found.citation for item in found.citation.items} & known
-        return [reference.key for reference in self.references.ordered(keys)]
 
 
 class CitationFormatter:

@@ -56,10 +56,11 @@ def test_entry_types_in_apa_7(key: str, expected: str) -> None:
 
 
 def test_titles_and_journals_are_italic_and_dois_are_links() -> None:
-    assert REFERENCES.markdown("book").count("*Qualitative data analysis: An expanded sourcebook*") == 1
-    article = REFERENCES.markdown("art")
-    assert "*Nursing Inquiry*, *5*" in article
-    assert "(https://doi.org/10.1046/j.1440-1800.1998.520104.x)" in article
+    assert REFERENCES.html("book").count("<em>Qualitative data analysis: An expanded sourcebook</em>") == 1
+    article = REFERENCES.html("art")
+    assert "<em>Nursing Inquiry</em>, <em>5</em>" in article
+    assert '<a href="https://doi.org/10.1046/j.1440-1800.1998.520104.x">' in article
+    assert "Miles, M. B., &amp; Huberman" in REFERENCES.html("book")
 
 
 def test_twenty_one_authors_list_nineteen_then_the_last() -> None:

@@ -199,6 +199,6 @@ def test_prose_pages_list_the_references_cited_on_them(built_site: Path, page: s
     html = soup(built_site / page / "index.html")
     heading = html.find(id="references-cited-on-this-page")
     assert heading is not None
-    entries = heading.find_all_next("div", class_="reference")
+    entries = heading.find_next("div", class_="references").find_all("p", class_="reference")
     assert len(entries) == count
     assert words(entries[0].get_text()).startswith(first)

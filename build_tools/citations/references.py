@@ -4,21 +4,32 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from pybtex.richtext import Text
+from pybtex.backends.html import Backend as HTMLBackend
+from pybtex.backends.markdown import Backend as MarkdownBackend
 
 from ..model import Reference
 from .apa import AuthorDate, author_dates
-from .bibliography import Bibliography, plain_text
+from .bibliography import PLAIN_TEXT, Bibliography, plain_text
+from .cache import FormattingCache
 from .style import APA7Style
+
+MARKDOWN = MarkdownBackend()
+HTML = HTMLBackend()
 
 
 class ReferenceList:
-    """The bibliography as APA 7: labels for text, and each entry as Markdown or plain text."""
+    """The bibliography as APA 7: labels for text, and each entry as HTML or plain text.
 
-    def __init__(self, bibliography: Bibliography):
+    Entries are formatted through the pybtex style ``apa7`` on first use; with a cache, an entry
+    formatted by an earlier build is taken from there.
+    """
+
+    def __init__(self, bibliography: Bibliography, cache: FormattingCache | None = None):
         self.bibliography = bibliography
-        self._style = APA7Style()
-        self._formatted: dict[str, Text] = {}
+        self.cache = cache if cache is not None else FormattingCache()
+        self._style: APA7Style | None = None
+        for reference in bibliography.references:
+            self.cache.remember(bibliography.digest(reference.key), reference)
 
     @cached_property
     def labels(self) -> dict[str, AuthorDate]:
@@ -26,22 +37,29 @@ class ReferenceList:
 
     def ordered(self, keys: set[str] | None = None) -> list[Reference]:
         """References in APA order (authors, then year with suffix); all of them, or ``keys``."""
-        chosen = [ref for ref in self.bibliography.references if keys is None or ref.key in keys]
+        if keys is None:
+            chosen = list(self.bibliography.references)
+        else:
+            chosen = [reference for key in keys if (reference := self.bibliography.get(key)) is not None]
         return sorted(chosen, key=lambda ref: self.labels[ref.key].sort_key)
 
     def fields(self, key: str) -> dict[str, str]:
         """The entry's fields as plain text (LaTeX decoded), for metadata."""
-        entry = self.bibliography.entries.entries[key]
-        return {name.lower(): plain_text(value) for name, value in entry.fields.items()}
+        return {name.lower(): plain_text(value) for name, value in self.bibliography.entry(key).fields.items()}
 
-    def markdown(self, key: str) -> str:
-        return self._rich(key).render_as("markdown")
+    def html(self, key: str) -> str:
+        return self._formatted(key)[0]
 
     def text(self, key: str) -> str:
-        return self._rich(key).render_as("text")
+        return self._formatted(key)[1]
 
-    def _rich(self, key: str) -> Text:
-        if key not in self._formatted:
-            entry = self.bibliography.entries.entries[key]
-            self._formatted[key] = self._style.format_entry(self.labels[key].year, entry).text
-        return self._formatted[key]
+    def _formatted(self, key: str) -> tuple[str, str]:
+        digest, label = self.bibliography.digest(key), self.labels[key].year
+        found = self.cache.formatted.get((digest, label))
+        if found is None:
+            if self._style is None:
+                self._style = APA7Style()
+            rich = self._style.format_entry(label, self.bibliography.entry(key)).text
+            found = (rich.render(HTML), rich.render(PLAIN_TEXT))
+            self.cache.store(digest, label, *found)
+        return found

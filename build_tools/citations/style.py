@@ -15,7 +15,7 @@ from pybtex.style.formatting import BaseStyle
 from pybtex.style.labels import BaseLabelStyle
 
 from .apa import author_dates
-from .bibliography import name_from_person, reference_from_entry
+from .bibliography import latex_text, name_from_person, reference_from_entry
 
 MAX_LISTED_AUTHORS = 20
 ORDINAL_EDITIONS = {"1": "1st", "2": "2nd", "3": "3rd"}
@@ -115,7 +115,7 @@ class APA7Style(BaseStyle):
 
 def _field(entry: Entry, name: str) -> Text:
     value = entry.fields.get(name, "")
-    return Text.from_latex(value) if value else Text()
+    return latex_text(value) if value else Text()
 
 
 def _dashes(text: Text) -> Text:

@@ -164,5 +164,11 @@ class CitationFormatter:
             unknown = [item.key for item in citation.items if item.key not in labels]
             return self.template.render(unknown=unknown, citation=None, href=references_href, titles={})
         rendered = render(citation, labels)
-        titles = {item.key: self.references.text(item.key) for item in citation.items}
+        titles = {item.key: self._title(item.key) for item in citation.items}
         return self.template.render(unknown=[], citation=rendered, href=references_href, titles=titles)
+
+    def _title(self, key: str) -> str:
+        """The full reference, shown on hover and focus; an incomplete one says so."""
+        reference = self.references.bibliography.get(key)
+        note = " Full reference not yet established." if reference is not None and reference.is_incomplete else ""
+        return self.references.text(key) + note

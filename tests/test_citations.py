@@ -146,3 +146,33 @@ def test_labels_are_computed_once_for_the_whole_bibliography() -> None:
     labels = author_dates(STUDY_BIB.references)
     assert (labels["thornquist1994a"].year, labels["thornquist1994b"].year) == ("1994a", "1994b")
     assert labels["thornquist1992"].year == "1992"
+
+
+def test_three_or_more_authors_are_et_al_from_the_first_citation() -> None:
+    bib = "@book{three, author = {One, A. and Two, B. and Three, C.}, title = {T}, year = {2001}}"
+    assert cited("@three and [@three]", bib) == ["One et al. (2001)", "(One et al., 2001)"]
+
+
+def test_fenced_code_is_never_touched() -> None:
+    bibliography = STUDY_BIB
+    extension = CitationExtension(CitationFormatter(ReferenceList(bibliography)))
+    html = markdown.markdown("```\n[@kolb1984] and @kolb1984\n```\n", extensions=["fenced_code", extension])
+    assert "citation" not in html and "[@kolb1984] and @kolb1984" in html
+
+
+def test_the_tooltip_of_an_incomplete_reference_says_so() -> None:
+    assert convert("[@kindler1984]").select_one("a")["title"] == "Kindler. (1984). Full reference not yet established."
+
+
+def test_an_unchanged_entry_is_not_parsed_again() -> None:
+    from build_tools.citations.bibliography import parse_bibliography as parse
+    from build_tools.citations.cache import FormattingCache
+
+    text = EXTRA_BIB
+    cache = FormattingCache()
+    first = ReferenceList(parse(text, "x.bib", frozenset({"vanderberg2001"})), cache)
+    first.html("vanderberg2001")
+    second = parse(text + "\n@book{new, author = {New, N.}, title = {N}, year = {2020}}\n", "x.bib", frozenset({"vanderberg2001", "new"}), cache.references)
+    assert "vanderberg2001" not in second.parsed, "taken from the cache, not parsed"
+    assert "new" in second.parsed
+    assert ReferenceList(second, cache).html("vanderberg2001") == first.html("vanderberg2001")

@@ -28,6 +28,17 @@ class MapStop:
     label_y: float
     label_anchor: str
 
+    @property
+    def count_x(self) -> float:
+        return self.label_x
+
+    @property
+    def count_y(self) -> float:
+        """Where "n quotations" appears on hover or focus: on the far side of the label from the road."""
+        if self.label_anchor == "start" or self.label_y > self.y:
+            return self.label_y + LINE_HEIGHT * len(self.label_lines)
+        return self.label_y - LINE_HEIGHT
+
 
 @dataclass(frozen=True)
 class MapStage:
@@ -73,9 +84,10 @@ def _horizontal(study: Study) -> JourneyMap:
     labels = {theme.id: _wrap(theme.label, 20) for theme in study.themes}
     header = 30 + LINE_HEIGHT * max((len(a) + len(b) for a, b in titles.values()), default=2)
     most_lines = max((len(lines) for lines in labels.values()), default=1)
-    upper = header + LINE_HEIGHT * most_lines + STOP_RADIUS + 14
+    # Room above the upper stops and below the lower ones for the label and, on hover, the count.
+    upper = header + LINE_HEIGHT * (most_lines + 1) + STOP_RADIUS + 14
     lower = upper + 80
-    height = lower + STOP_RADIUS + 14 + LINE_HEIGHT * most_lines + MARGIN
+    height = lower + STOP_RADIUS + 14 + LINE_HEIGHT * (most_lines + 1) + MARGIN
     stages, stops = [], []
     for column_index, stage in enumerate(study.stages):
         x0 = column_index * column

@@ -50,7 +50,7 @@ class CitationExtension(Extension):
         self.formatter = formatter
         self.references_url = str(self.getConfig("references_url"))
         # A shortcode renderer returns Markdown, or Markup for HTML that Markdown must leave alone.
-        self.shortcodes: dict[str, Callable[[], str]] = {}
+        self.shortcodes: dict[str, Callable[..., str]] = {}
 
     def extendMarkdown(self, md: Markdown) -> None:
         if self.formatter is None:
@@ -134,7 +134,7 @@ class _Shortcodes(Preprocessor):
             if renderer is None:
                 output.append(line)
                 continue
-            result = renderer()
+            result = renderer(*match["args"].split())
             output.extend(["", self.md.htmlStash.store(result), ""] if isinstance(result, Markup) else ["", *result.split("\n"), ""])
         return output
 

@@ -11,6 +11,7 @@ import posixpath
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -33,6 +34,7 @@ from .render import REFERENCES_PLACEHOLDER, CitationFormatter, SitePaths, StudyR
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/study.css"
+SCRIPT = "assets/study.js"
 
 
 class StudyConfig(Config):
@@ -44,6 +46,9 @@ class StudyConfig(Config):
     quotations_page = opt.Type(str, default="quotations.md")
     references_page = opt.Type(str, default="references.md")
     cache_dir = opt.Type(str, default=".cache/build_tools")
+    whole_study = opt.ListOfItems(opt.Type(str), default=[])
+    whole_study_page = opt.Type(str, default="study.md")
+    whole_study_title = opt.Type(str, default="Read the whole study")
 
 
 class StudyPlugin(BasePlugin[StudyConfig]):
@@ -73,6 +78,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.citations = CitationExtension(CitationFormatter(references))
         config.markdown_extensions.append(self.citations)  # type: ignore[arg-type]
         config.extra_css.insert(0, STYLESHEET)
+        config.extra_javascript.append(SCRIPT)
         _fill_results_section(config, self.config.results_section, self.study, self.paths)
         return config
 
@@ -84,19 +90,29 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             generated.append((self.paths.theme(theme), f"“{theme.label}”", self.renderer.theme_page(theme), theme.source.path))
         if self.study.quotations:
             generated.append((self.paths.quotations, "Quotations", self.renderer.quotations_page(), None))
+        if self.config.whole_study:
+            try:
+                whole = self.renderer.whole_study_page(self.config.whole_study_page, self.config.whole_study, self.config.whole_study_title)
+            except ValueError as error:
+                raise PluginError(f"{self.layout.root.name}/mkdocs.yml: {error}") from None
+            generated.append((self.config.whole_study_page, self.config.whole_study_title, whole, None))
         generated_uris = {uri for uri, *_ in generated}
         pages = [(page.uri, page.title, page.markdown) for page in self.study.pages if page.uri not in generated_uris]
         pages += [(uri, title, markdown) for uri, title, markdown, _ in generated]
         order = _nav_order(config.nav)
         cited_in = citation_index(sorted(pages, key=lambda page: order.get(page[0], len(order))))
         generated.append((self.paths.references, "References", self.renderer.references_page(set(cited_in)), self.layout.bibliography))
+
         for uri, _, markdown, source in generated:
             self._replace(files, config, uri, markdown, source)
-        self.cited_in = cited_in
         self.cited_on = _keys_by_page(cited_in)
+        # The whole-study page repeats the other pages: its citations are not listed as further places.
+        self.cited_in = {key: tuple(citing for citing in places if citing.uri != self.config.whole_study_page)
+                         for key, places in cited_in.items()}
         for uri, content in self._downloads():
             files.append(File.generated(config, uri, content=content))
-        files.append(File.generated(config, STYLESHEET, content=(package_files("build_tools") / "assets" / "study.css").read_bytes()))
+        for asset in (STYLESHEET, SCRIPT):
+            files.append(File.generated(config, asset, content=(package_files("build_tools") / asset).read_bytes()))
         return files
 
     def _downloads(self) -> list[tuple[str, str | bytes]]:
@@ -118,6 +134,9 @@ class StudyPlugin(BasePlugin[StudyConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         here = page.file.src_uri
+        if page.edit_url:  # "…/content/../themes/x.md" -> "…/themes/x.md"
+            parts = urlsplit(page.edit_url)
+            page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
         self.citations.references_url = relative(self.paths.references, here)
 
         def href(target: str) -> str:
@@ -128,6 +147,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
 
         self.citations.shortcodes = {
             "journey-map": lambda: self.renderer.journey_map(here, href),
+            "journey-here": lambda current: self.renderer.journey_here(current, href),
             "cite-article": lambda: self.renderer.cite_article(here),
         }
         if here == self.paths.references:

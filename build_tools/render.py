@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -21,6 +22,7 @@ from .citations.metadata import reference_tags, scholarly_article
 from .citations.references import MARKDOWN, ReferenceList
 from .citations.style import APA7Style
 from .journey import layout
+from .markup import demote_headings, section
 from .model import Citation, Passage, QuotationPlacement, Stage, Study, Theme
 
 
@@ -82,12 +84,31 @@ class StudyRenderer:
     def theme_page(self, theme: Theme) -> str:
         path = self.paths.theme(theme)
         before, after = self.study.neighbours(theme)
-        numbers = {quotation.id: index for index, quotation in enumerate(self.study.quotations, start=1)}
-        return self._page(
-            "theme.md.j2", path, theme=theme, stage=self.study.stage(theme.stage_id), before=before, after=after,
-            quotations={quotation.id: quotation for quotation in self.study.quotations_of(theme)},
-            numbers=numbers,
-        )
+        return self._page("theme.md.j2", path, theme=theme, stage=self.study.stage(theme.stage_id), before=before,
+                          after=after, numbers=self._quotation_numbers)
+
+    @cached_property
+    def _quotation_numbers(self) -> dict[str, int]:
+        return {quotation.id: index for index, quotation in enumerate(self.study.quotations, start=1)}
+
+    def whole_study_page(self, path: str, parts: list[str], title: str) -> str:
+        """The study in the manuscript's order on one page: prose pages (or one section of a page,
+        ``index.md#abstract``) and ``results`` (Figure 1, then every stage and theme), as listed."""
+        sections = []
+        pages = {page.uri: page for page in self.study.pages}
+        for part in parts:
+            if part == "results":
+                sections.append(("results", ""))
+                continue
+            uri, _, fragment = part.partition("#")
+            if uri not in pages:
+                raise ValueError(f"whole_study: '{part}' names no page of the docs folder (pages: {', '.join(sorted(pages))})")
+            try:
+                markdown = section(pages[uri].markdown, fragment) if fragment else pages[uri].markdown
+            except KeyError:
+                raise ValueError(f"whole_study: '{part}': {uri} has no heading with the anchor '{fragment}'") from None
+            sections.append(("prose", demote_headings(markdown, to_level=2)))
+        return self._page("study.md.j2", path, sections=sections, title=title, numbers=self._quotation_numbers)
 
     def stage_page(self, stage: Stage) -> str:
         index = self.study.stages.index(stage)
@@ -139,6 +160,13 @@ class StudyRenderer:
         return Markup(self.env.get_template("head.html.j2").render(
             article=article, cited=[reference_tags(reference, self.references) for reference in cited],
             json_ld=scholarly_article(article, site_url, cited),
+        ))
+
+    def journey_here(self, current: str, href: Callable[[str], str]) -> Markup:
+        """The small map on stage and theme pages: every stop, with ``current`` (an id) marked."""
+        return Markup(self.env.get_template("journey_here.html.j2").render(
+            study=self.study, paths=self.paths, href=href, current=current,
+            numbers={theme.id: index for index, theme in enumerate(self.study.themes, start=1)},
         ))
 
     def journey_map(self, page: str, href: Callable[[str], str] | None = None) -> Markup:

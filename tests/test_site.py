@@ -202,3 +202,36 @@ def test_prose_pages_list_the_references_cited_on_them(built_site: Path, page: s
     entries = heading.find_next("div", class_="references").find_all("p", class_="reference")
     assert len(entries) == count
     assert words(entries[0].get_text()).startswith(first)
+
+
+def test_a_theme_page_stays_small(built_site: Path) -> None:
+    for theme in STUDY.themes:
+        size = (built_site / "themes" / theme.id / "index.html").stat().st_size
+        assert size < 60_000, (theme.id, size)
+
+
+def test_stage_and_theme_pages_say_where_the_reader_is(built_site: Path) -> None:
+    theme = soup(built_site / "themes" / "feeling-more-honest" / "index.html").select_one("nav.journey-here")
+    current = theme.select('[aria-current="page"]')
+    assert [words(a.get_text()) for a in current] == ["6 Feeling more honest"]
+    assert "You are here: theme 6 of 8, in stage III" in theme.get_text()
+    assert len(theme.select("a.journey-here__stop")) == 8
+    stage = soup(built_site / "stages" / "coming-home" / "index.html")
+    assert [words(a.get_text()) for a in stage.select('nav.journey-here [aria-current="page"]')] == ["IV. Coming home"]
+    assert [words(a.get_text()) for a in stage.select("article ol a")][-2:] == ["“Seeing what is me and what is the patient”", "“I don’t think that you ever learn enough”"]
+
+
+def test_the_whole_study_follows_the_manuscript(built_site: Path) -> None:
+    page = soup(built_site / "study" / "index.html")
+    article = page.select_one("article")
+    headings = [words(h.get_text()).rstrip("¶") for h in article.select("h1, h2, h3")]
+    assert headings[0] == "Physiotherapists in Balint Group Training – some Reflections on an Experiential Journey"
+    order = ["Abstract", "Introduction", "Understanding the therapist-patient relationship", "The empirical study",
+             "Data collection and analysis", "Results", "I. Starting out: Checking the baggage",
+             "IV. Coming home: Seeing the landscape differently", "Discussion", "Conclusion"]
+    assert [headings.index(title) for title in order] == sorted(headings.index(title) for title in order)
+    results = article.find(id="results")
+    figure = results.find_next_sibling()
+    assert figure.name == "figure" and "journey" in figure["class"], "Figure 1 where the manuscript inserts it"
+    assert len(article.select("figure.quotation")) == 15
+    assert len(article.select("section.interpretation")) == sum(p.kind == "interpretation" for t in STUDY.themes for p in t.passages)

@@ -1,0 +1,56 @@
+/* Enhancements where scripts run: copy a quotation's link, and filter the quotations page.
+   Without a script the site stays complete: quotations are grouped by stage and theme. */
+(function () {
+  "use strict";
+
+  function enhanceCopyButtons() {
+    document.querySelectorAll(".quotation__copy").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var url = location.href.split("#")[0] + "#" + button.dataset.anchor;
+        var done = function () { button.textContent = "Link copied"; setTimeout(function () { button.textContent = "Copy link"; }, 2000); };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(url).then(done, function () { prompt("Copy this link:", url); });
+        } else {
+          prompt("Copy this link:", url);
+        }
+      });
+    });
+  }
+
+  function enhanceFilter() {
+    var form = document.querySelector(".quote-filter");
+    if (!form) return;
+    var stage = form.querySelector("select[name=stage]");
+    var theme = form.querySelector("select[name=theme]");
+    var count = form.querySelector(".quote-filter__count");
+    var quotes = Array.prototype.slice.call(document.querySelectorAll("figure.quotation[data-stage]"));
+    form.hidden = false;
+
+    function apply() {
+      theme.querySelectorAll("option[data-stage]").forEach(function (option) {
+        option.hidden = stage.value !== "" && option.dataset.stage !== stage.value;
+      });
+      if (theme.selectedOptions[0] && theme.selectedOptions[0].hidden) theme.value = "";
+      var shown = 0;
+      quotes.forEach(function (quote) {
+        var visible = (stage.value === "" || quote.dataset.stage === stage.value) &&
+                      (theme.value === "" || quote.dataset.theme === theme.value);
+        quote.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      document.querySelectorAll("[data-group]").forEach(function (heading) {
+        heading.hidden = !quotes.some(function (quote) {
+          return !quote.hidden && (quote.dataset.stage === heading.dataset.group || quote.dataset.theme === heading.dataset.group);
+        });
+      });
+      count.textContent = "Showing " + shown + " of " + quotes.length + " quotations.";
+    }
+    stage.addEventListener("change", apply);
+    theme.addEventListener("change", apply);
+    apply();
+  }
+
+  enhanceCopyButtons();
+  enhanceFilter();
+})();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -21,8 +22,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(root: Path, strict: bool) -> int:
     result = read_study(Layout(root=root))
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in result.problems:
         print(problem)
+        if annotate:
+            print(problem.annotation())
     errors, warnings = len(result.errors), len(result.warnings)
     if result.study is not None:
         study = result.study

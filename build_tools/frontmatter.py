@@ -54,9 +54,9 @@ def read_source(path: str, text: str) -> SourceDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark else 1
-        column = f", column {mark.column + 1}" if mark else ""
+        column = mark.column + 1 if mark else 1
         reason = error.problem or error.context or "invalid YAML"
-        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, line, f"broken YAML in front matter{column}: {reason}"),))
+        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, line, f"broken YAML in front matter: {reason}", column=column),))
     except yaml.YAMLError as error:
         return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"broken YAML in front matter: {error}"),))
     if fields is None:

@@ -18,12 +18,9 @@ from .markup import find_shortcodes
 from .model import Citation, Location, Page, Quotation, QuotationPlacement, Reference, Stage, Study, Theme
 from .problems import Problem, SourceErrors, display_path
 from .safety import unsafe_content
+from .schema import Kind, check_fields
 from .theme_body import parse_theme_body
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-STAGE_FIELDS = {"id": str, "number": int, "title": str, "subtitle": str}
-THEME_FIELDS = {"id": str, "label": str, "stage": str, "order": int}
-QUOTATION_FIELDS = {"id": str, "theme": str, "order": int}
 PAGE_SHORTCODES = ("journey-map", "cite-article")
 
 
@@ -115,7 +112,10 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
     broken["quotation"] = _claimed_ids(quotation_docs) - {quotation.id for quotation in quotations}
     _check_placements(themes, quotations, broken["quotation"], problems)
 
-    articles = [article for document in page_docs if (article := read_article(document, problems))]
+    for document in page_docs:
+        if document.fields and not document.problems:
+            problems.extend(check_fields(document, "page"))
+    articles = [article for document in page_docs if (article := read_article(document))]
     article = articles[0] if articles else None
     citations = _citations(layout, stage_docs, themes, page_docs, known_keys, problems)
     bibliography = None
@@ -191,44 +191,20 @@ def _is_within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _fields(document: SourceDocument, spec: dict[str, type], problems: list[Problem]) -> dict[str, Any] | None:
-    """The document's fields checked against ``spec``: required, typed, and no unknown names."""
+def _fields(document: SourceDocument, kind: Kind, problems: list[Problem]) -> dict[str, Any] | None:
+    """The document's fields, when they satisfy the kind's JSON Schema (text fields stripped)."""
     if document.problems:
         return None
-    values: dict[str, Any] = {}
-    ok = True
-    for name, field in document.fields.items():
-        if name not in spec:
-            suggestion = difflib.get_close_matches(name, spec, n=1)
-            hint = f" (did you mean '{suggestion[0]}'?)" if suggestion else f" (known fields: {', '.join(spec)})"
-            problems.append(Problem(document.path, field.line, f"unknown field '{name}'{hint}"))
-            ok = False
-    for name, kind in spec.items():
-        field = document.fields.get(name)
-        if field is None or field.value in (None, ""):
-            problems.append(Problem(document.path, document.front_matter_line, f"missing field '{name}'"))
-            ok = False
-        elif kind is int and (isinstance(field.value, bool) or not isinstance(field.value, int)):
-            problems.append(Problem(document.path, field.line, f"field '{name}' must be a whole number, not {field.value!r}"))
-            ok = False
-        elif kind is str and (isinstance(field.value, bool) or not isinstance(field.value, (str, int, float))):
-            problems.append(Problem(document.path, field.line, f"field '{name}' must be text, not {field.value!r}"))
-            ok = False
-        else:
-            values[name] = str(field.value).strip() if kind is str else field.value
-    for name in ("id",):
-        if name in values and not ID_PATTERN.match(values[name]):
-            problems.append(Problem(document.path, document.line_of(name), f"id '{values[name]}' must be lower-case words joined by hyphens, like 'feeling-frustrated'"))
-            ok = False
-    return values if ok else None
+    found = check_fields(document, kind)
+    problems.extend(found)
+    if found:
+        return None
+    return {name: field.value.strip() if isinstance(field.value, str) else field.value for name, field in document.fields.items()}
 
 
 def _stage(document: SourceDocument, problems: list[Problem]) -> Stage | None:
-    values = _fields(document, STAGE_FIELDS, problems)
+    values = _fields(document, "stage", problems)
     if values is None:
-        return None
-    if values["number"] < 1:
-        problems.append(Problem(document.path, document.line_of("number"), "stage number must be 1 or more"))
         return None
     problems.extend(unsafe_content(document.body, document.path, document.body_line))
     return Stage(values["id"], values["number"], values["title"], values["subtitle"], document.body.strip() + "\n",
@@ -236,7 +212,7 @@ def _stage(document: SourceDocument, problems: list[Problem]) -> Stage | None:
 
 
 def _theme(document: SourceDocument, stages: dict[str, Stage], broken: dict[str, set[str]], problems: list[Problem]) -> Theme | None:
-    values = _fields(document, THEME_FIELDS, problems)
+    values = _fields(document, "theme", problems)
     if values is None:
         return None
     if values["stage"] in broken["stage"]:
@@ -251,7 +227,7 @@ def _theme(document: SourceDocument, stages: dict[str, Stage], broken: dict[str,
 
 
 def _quotation(document: SourceDocument, themes: dict[str, Theme], broken: dict[str, set[str]], problems: list[Problem]) -> Quotation | None:
-    values = _fields(document, QUOTATION_FIELDS, problems)
+    values = _fields(document, "quotation", problems)
     if values is None:
         return None
     if values["theme"] in broken["theme"]:

@@ -11,16 +11,22 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one source file, at one line (1-based; 0 when the whole file is meant)."""
+    """One thing wrong in one source file, at a line and column (1-based, as editors count)."""
 
     path: str
     line: int
     message: str
     severity: Severity = "error"
+    column: int = 1
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}" if self.severity == "error" else f"{where}: warning: {self.message}"
+        """``path:line:column: error|warning: message``, the form editors and CI logs link to."""
+        return f"{self.path}:{max(self.line, 1)}:{self.column}: {self.severity}: {self.message}"
+
+    def annotation(self) -> str:
+        """The same problem as a GitHub Actions workflow command, shown on the pull request's diff."""
+        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{self.severity} file={self.path},line={max(self.line, 1)},col={self.column}::{message}"
 
 
 class SourceErrors(Exception):

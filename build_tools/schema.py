@@ -1,0 +1,84 @@
+"""The front matter rules, kept as one JSON Schema per kind of source file (``schemas/``).
+
+The check validates with them, editors use them for completion, and CONTRIBUTING.md's field
+reference is generated from them: the rules live in one place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib.resources import files
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .frontmatter import SourceDocument
+from .problems import Problem
+
+Kind = Literal["stage", "theme", "quotation", "page"]
+KINDS: tuple[Kind, ...] = ("stage", "theme", "quotation", "page")
+TYPE_NAMES = {"integer": "a whole number", "string": "text", "array": "a list", "object": "a block of fields",
+              "number": "a number", "boolean": "true or false"}
+
+
+@cache
+def schema(kind: Kind) -> dict[str, Any]:
+    return json.loads((files("build_tools") / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _validator(kind: Kind) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind))
+
+
+def check_fields(document: SourceDocument, kind: Kind) -> list[Problem]:
+    """Every way the document's front matter breaks its schema, each at the line of its field."""
+    instance = {name: field.value for name, field in document.fields.items()}
+    errors = sorted(_validator(kind).iter_errors(instance), key=lambda error: list(map(str, error.absolute_path)))
+    problems = []
+    for error in errors:
+        for message, field in _messages(error):
+            top = str(error.absolute_path[0]) if error.absolute_path else field
+            problems.append(Problem(document.path, document.line_of(top) if top else document.front_matter_line, message))
+    return problems
+
+
+def _messages(error: ValidationError) -> list[tuple[str, str | None]]:
+    """What is wrong, and (for an unknown top-level field) which field to point at."""
+    where = _name(error.absolute_path)
+    prefix = f"{where}: " if where else ""
+    subschema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return [(f"{prefix}missing field '{name}'", None) for name in missing]
+    if error.validator == "additionalProperties":
+        known = list(subschema.get("properties", {}))
+        unknown = [name for name in error.instance if name not in known]
+        return [(f"{prefix}unknown field '{name}'{_suggestion(name, known)}", name) for name in unknown]
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return [(f"field '{where}' must be {' or '.join(TYPE_NAMES.get(t, t) for t in wanted)}, not {error.instance!r}", None)]
+    if error.validator == "pattern":
+        return [(f"field '{where}' {subschema.get('x-message', 'has the wrong form')}, not {error.instance!r}", None)]
+    if error.validator in ("minLength", "minItems"):
+        return [(f"field '{where}' is empty", None)]
+    if error.validator == "minimum":
+        return [(f"field '{where}' must be {error.validator_value} or more, not {error.instance!r}", None)]
+    if error.validator == "enum":
+        return [(f"field '{where}': {error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}", None)]
+    return [(f"{prefix}{error.message}", None)]
+
+
+def _name(path: Any) -> str:
+    name = ""
+    for part in path:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _suggestion(name: str, known: list[str]) -> str:
+    match = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean '{match[0]}'?)" if match else f" (known fields: {', '.join(known)})"

@@ -1,4 +1,4 @@
-"""``python -m build_tools check``: validate every source without building the site."""
+"""The command line: ``python -m build_tools check | new | diff | contributing``."""
 
 from __future__ import annotations
 
@@ -7,17 +7,56 @@ import os
 import sys
 from pathlib import Path
 
+from .contributing import update_file
 from .loader import Layout, read_study
+from .scaffold import ScaffoldError, current_study, new_quotation, new_stage, new_theme
+from .studydiff import DiffError, diff
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m build_tools", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m build_tools", description="Check, extend and compare the study's sources.")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current folder)")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate stages, themes, quotations, pages and bibliography.bib")
-    check.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current folder)")
+    check.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="the project folder")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    new = commands.add_parser("new", help="start a new stage, theme or quotation file")
+    kinds = new.add_subparsers(dest="kind", required=True)
+    stage = kinds.add_parser("stage", help="content/stages/ID.md, numbered after the last stage")
+    stage.add_argument("--id", required=True)
+    stage.add_argument("--title", required=True)
+    stage.add_argument("--subtitle", required=True)
+    theme = kinds.add_parser("theme", help="themes/ID.md, ordered after the stage's last theme")
+    theme.add_argument("--id", required=True)
+    theme.add_argument("--label", required=True)
+    theme.add_argument("--stage", required=True)
+    quote = kinds.add_parser("quote", help="quotes/ID.md, ordered after the theme's last quotation and placed in its text")
+    quote.add_argument("--id", required=True)
+    quote.add_argument("--theme", required=True)
+    quote.add_argument("--text", default="", help="the quotation, verbatim ('-' reads it from standard input)")
+
+    compare = commands.add_parser("diff", help="what changed in the study between two git revisions, as Markdown")
+    compare.add_argument("base")
+    compare.add_argument("head", nargs="?", default="HEAD")
+
+    commands.add_parser("contributing", help="regenerate CONTRIBUTING.md's field reference from the schemas")
     arguments = parser.parse_args(argv)
-    return _check(arguments.root, arguments.strict)
+    root: Path = arguments.root
+    if arguments.command == "check":
+        return _check(root, arguments.strict)
+    if arguments.command == "new":
+        return _new(root, arguments)
+    if arguments.command == "diff":
+        try:
+            print(diff(root, arguments.base, arguments.head))
+        except DiffError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        return 0
+    changed = update_file(root / "CONTRIBUTING.md")
+    print("CONTRIBUTING.md updated" if changed else "CONTRIBUTING.md is up to date", file=sys.stderr)
+    return 0
 
 
 def _check(root: Path, strict: bool) -> int:
@@ -35,3 +74,21 @@ def _check(root: Path, strict: bool) -> int:
     else:
         print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
     return 1 if errors or (strict and warnings) else 0
+
+
+def _new(root: Path, arguments: argparse.Namespace) -> int:
+    layout = Layout(root=root)
+    try:
+        study = current_study(layout)
+        if arguments.kind == "stage":
+            path = new_stage(layout, study, arguments.id, arguments.title, arguments.subtitle)
+        elif arguments.kind == "theme":
+            path = new_theme(layout, study, arguments.id, arguments.label, arguments.stage)
+        else:
+            text = sys.stdin.read() if arguments.text == "-" else arguments.text
+            path = new_quotation(layout, study, arguments.id, arguments.theme, text)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path.relative_to(root) if path.is_relative_to(root) else path}")
+    return 0

@@ -1,0 +1,127 @@
+"""``python -m build_tools diff BASE [HEAD]``: what a change does to the study, for reviewers.
+
+Both revisions are read from git into temporary folders and loaded into the model; the result
+compares stages, themes, quotations and references by their ids, as Markdown a CI job can post.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+
+from .citations.references import ReferenceList
+from .loader import Layout, read_study
+from .model import Passage, Study
+
+_MARKDOWN = Environment(loader=PackageLoader("build_tools", "templates"), autoescape=False, trim_blocks=True, lstrip_blocks=True)
+
+
+@dataclass
+class Changes:
+    """Added, removed and changed items of one kind, each as (id, title, details)."""
+
+    added: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    changed: list[tuple[str, str, list[str]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+class DiffError(RuntimeError):
+    """A revision could not be read or loaded."""
+
+
+def study_at(repository: Path, revision: str, workdir: Path) -> tuple[Study, ReferenceList]:
+    """The study as it is at ``revision`` of the git repository at ``repository``."""
+    archive = subprocess.run(["git", "-C", str(repository), "archive", "--format=tar", revision],
+                             capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise DiffError(f"git cannot read revision '{revision}': {archive.stderr.decode(errors='replace').strip()}")
+    target = workdir / revision.replace("/", "_")
+    target.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+    result = read_study(Layout(target))
+    if result.study is None or result.bibliography is None:
+        raise DiffError(f"the sources at '{revision}' have {len(result.errors)} error(s); run the check there first")
+    return result.study, ReferenceList(result.bibliography)
+
+
+def diff(repository: Path, base: str, head: str = "HEAD") -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        before, before_refs = study_at(repository, base, Path(folder))
+        after, after_refs = study_at(repository, head, Path(folder))
+        return report(base, head, before, after, before_refs, after_refs)
+
+
+def report(base: str, head: str, before: Study, after: Study, before_refs: ReferenceList, after_refs: ReferenceList) -> str:
+    sections = {
+        "Stages": _compare({s.id: s for s in before.stages}, {s.id: s for s in after.stages},
+                           lambda s: f"{s.numeral}. {s.title}: {s.subtitle}",
+                           {"number": lambda s: s.number, "title": lambda s: s.title, "subtitle": lambda s: s.subtitle,
+                            "introduction": lambda s: s.introduction}),
+        "Themes": _compare({t.id: t for t in before.themes}, {t.id: t for t in after.themes}, lambda t: f"“{t.label}”",
+                           {"label": lambda t: t.label, "stage": lambda t: t.stage_id, "order": lambda t: t.order,
+                            "text": lambda t: "\n\n".join(p.markdown if isinstance(p, Passage) else f"{{{{< quote {p.quotation_id} >}}}}" for p in t.parts)}),
+        "Quotations": _compare({q.id: q for q in before.quotations}, {q.id: q for q in after.quotations},
+                               lambda q: f"{q.id} (theme {q.theme_id})",
+                               {"theme": lambda q: q.theme_id, "order": lambda q: q.order, "text": lambda q: q.text},
+                               words_of="text"),
+        "References": _compare({r.key: r for r in before.references}, {r.key: r for r in after.references}, lambda r: r.key,
+                               {"reference": (lambda r: before_refs.text(r.key), lambda r: after_refs.text(r.key))}, whole="reference"),
+    }
+    return _MARKDOWN.get_template("diff.md.j2").render(base=base, head=head, sections=sections)
+
+
+def _compare(old: dict, new: dict, title, fields: dict, words_of: str = "", whole: str = "") -> Changes:
+    """Items by id: added, removed, and for those in both, each field that differs.
+
+    A field's value comes from one function, or from a pair (before, after) when the two sides
+    need their own context. ``words_of`` names the field shown as a word diff; ``whole``, the one
+    shown before and after in full.
+    """
+    changes = Changes()
+    changes.added = [(key, title(new[key])) for key in new if key not in old]
+    changes.removed = [(key, title(old[key])) for key in old if key not in new]
+    for key in (key for key in new if key in old):
+        details = []
+        for name, value in fields.items():
+            value_before, value_after = value if isinstance(value, tuple) else (value, value)
+            was, now = value_before(old[key]), value_after(new[key])
+            if was == now:
+                continue
+            if name == words_of:
+                details.append(f"{name}: {word_diff(str(was), str(now))}")
+            elif name == whole:
+                details += [f"was: {was}", f"now: {now}"]
+            elif isinstance(was, str) and "\n" in was.strip():
+                details.append(f"{name} changed")
+            else:
+                details.append(f"{name}: {was} → {now}")
+        if details:
+            changes.changed.append((key, title(new[key]), details))
+    return changes
+
+
+def word_diff(was: str, now: str) -> str:
+    """The changed words, Markdown-marked: ~~removed~~ and **added**, with a little context."""
+    old, new = was.split(), now.split()
+    pieces = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            kept = old[i1:i2]
+            pieces.append(" ".join(kept) if len(kept) <= 6 else f"{' '.join(kept[:3])} … {' '.join(kept[-3:])}")
+        else:
+            if i2 > i1:
+                pieces.append(f"~~{' '.join(old[i1:i2])}~~")
+            if j2 > j1:
+                pieces.append(f"**{' '.join(new[j1:j2])}**")
+    return " ".join(pieces)

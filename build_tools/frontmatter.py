@@ -65,9 +65,13 @@ def read_source(path: str, text: str) -> SourceDocument:
     return SourceDocument(path, fields, body, body_line, problems=duplicates)
 
 
+# libyaml's loader when PyYAML was built with it: the same marks, several times faster.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse_fields(yaml_text: str, first_line: int) -> tuple[dict[str, Field] | None, list[tuple[str, int]]]:
     """The top-level fields with their lines, and any field name that is repeated."""
-    loader = yaml.SafeLoader(yaml_text)
+    loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -124,8 +124,9 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
         bibliography = parse_bibliography(bib_text, display_path(layout.path(layout.bibliography), layout.root), cited, known_references)
         problems.extend(bibliography.problems)
         _warn_about_references(bibliography, citations, problems)
+    themes_with_quotations = {quotation.theme_id for quotation in quotations}
     for theme in themes:
-        if not any(quotation.theme_id == theme.id for quotation in quotations):
+        if theme.id not in themes_with_quotations:
             problems.append(Problem(theme.source.path, theme.source.line, f"theme '{theme.id}' has no quotations", "warning"))
 
     if any(problem.severity == "error" for problem in problems):
@@ -254,6 +255,7 @@ def _page(document: SourceDocument, layout: Layout) -> Page:
 def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: set[str], problems: list[Problem]) -> None:
     """Each quotation stands exactly once in its own theme's text, in the order its files give."""
     by_id = {quotation.id: quotation for quotation in quotations}
+    by_theme = _group(quotations, lambda quotation: quotation.theme_id)
     for theme in themes:
         placements = [part for part in theme.parts if isinstance(part, QuotationPlacement)]
         seen: dict[str, int] = {}
@@ -268,11 +270,12 @@ def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: 
             elif quotation.id in seen:
                 problems.append(Problem(theme.source.path, placement.line, f"quotation '{quotation.id}' is placed twice (first at line {seen[quotation.id]})"))
             seen.setdefault(placement.quotation_id, placement.line)
-        own = [quotation for quotation in quotations if quotation.theme_id == theme.id]
+        own = by_theme.get(theme.id, [])
         for quotation in own:
             if quotation.id not in seen:
                 problems.append(Problem(quotation.source.path, quotation.source.line, f"quotation '{quotation.id}' is not placed in its theme: add '{{{{< quote {quotation.id} >}}}}' to {theme.source.path}"))
-        placed_order = [placement.quotation_id for placement in placements if placement.quotation_id in {q.id for q in own}]
+        own_ids = {quotation.id for quotation in own}
+        placed_order = [placement.quotation_id for placement in placements if placement.quotation_id in own_ids]
         expected = [quotation.id for quotation in own if quotation.id in placed_order]
         if placed_order != expected and len(set(placed_order)) == len(placed_order):
             problems.append(Problem(theme.source.path, placements[0].line, f"quotations are placed in the order {', '.join(placed_order)} but their 'order' fields say {', '.join(expected)}"))

@@ -7,6 +7,7 @@ line and the tests.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Union
 
 ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -217,23 +218,45 @@ class Study:
     article: Article | None = None
 
     def stage(self, stage_id: str) -> Stage:
-        return next(stage for stage in self.stages if stage.id == stage_id)
+        return self._index["stages"][stage_id]
 
     def theme(self, theme_id: str) -> Theme:
-        return next(theme for theme in self.themes if theme.id == theme_id)
+        return self._index["themes"][theme_id]
 
     def quotation(self, quotation_id: str) -> Quotation:
-        return next(quotation for quotation in self.quotations if quotation.id == quotation_id)
+        return self._index["quotations"][quotation_id]
 
     def themes_of(self, stage: Stage) -> tuple[Theme, ...]:
-        return tuple(theme for theme in self.themes if theme.stage_id == stage.id)
+        return self._index["themes_of"].get(stage.id, ())
 
     def quotations_of(self, theme: Theme) -> tuple[Quotation, ...]:
-        return tuple(quotation for quotation in self.quotations if quotation.theme_id == theme.id)
+        return self._index["quotations_of"].get(theme.id, ())
+
+    def number(self, theme: Theme) -> int:
+        """The theme's number along the whole journey, from 1."""
+        return self._index["position"][theme.id] + 1
 
     def neighbours(self, theme: Theme) -> tuple[Theme | None, Theme | None]:
         """The themes before and after ``theme`` along the journey."""
-        index = self.themes.index(theme)
+        index = self._index["position"][theme.id]
         before = self.themes[index - 1] if index > 0 else None
         after = self.themes[index + 1] if index + 1 < len(self.themes) else None
         return before, after
+
+    @cached_property
+    def _index(self) -> dict[str, dict]:
+        """Lookups by id, built once: templates ask them for every page, and studies can be large."""
+        themes_of: dict[str, list[Theme]] = {}
+        quotations_of: dict[str, list[Quotation]] = {}
+        for theme in self.themes:
+            themes_of.setdefault(theme.stage_id, []).append(theme)
+        for quotation in self.quotations:
+            quotations_of.setdefault(quotation.theme_id, []).append(quotation)
+        return {
+            "stages": {stage.id: stage for stage in self.stages},
+            "themes": {theme.id: theme for theme in self.themes},
+            "quotations": {quotation.id: quotation for quotation in self.quotations},
+            "themes_of": {key: tuple(value) for key, value in themes_of.items()},
+            "quotations_of": {key: tuple(value) for key, value in quotations_of.items()},
+            "position": {theme.id: index for index, theme in enumerate(self.themes)},
+        }

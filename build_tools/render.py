@@ -45,6 +45,7 @@ class SitePaths:
 
 
 REFERENCES_PLACEHOLDER = "<!-- study:references -->"
+JOURNEY_HERE_STAGES = 9
 
 
 def environment() -> Environment:
@@ -163,10 +164,18 @@ class StudyRenderer:
         ))
 
     def journey_here(self, current: str, href: Callable[[str], str]) -> Markup:
-        """The small map on stage and theme pages: every stop, with ``current`` (an id) marked."""
+        """The small map on stage and theme pages, with ``current`` (an id) marked. A long journey
+        shows the stages around the current one, so each page stays small however large the study."""
+        stages = self.study.stages
+        here = next((i for i, stage in enumerate(stages) if stage.id == current
+                     or any(theme.id == current for theme in self.study.themes_of(stage))), 0)
+        start = max(0, min(here - JOURNEY_HERE_STAGES // 2, len(stages) - JOURNEY_HERE_STAGES))
+        shown = stages[start:start + JOURNEY_HERE_STAGES]
+        theme = self.study.theme(current) if current in {t.id for s in shown for t in self.study.themes_of(s)} else None
         return Markup(self.env.get_template("journey_here.html.j2").render(
-            study=self.study, paths=self.paths, href=href, current=current,
-            numbers={theme.id: index for index, theme in enumerate(self.study.themes, start=1)},
+            study=self.study, paths=self.paths, href=href, current=current, stages=shown,
+            more_before=start > 0, more_after=start + len(shown) < len(stages),
+            current_theme=theme, current_stage=stages[here] if stages and theme is None else None,
         ))
 
     def journey_map(self, page: str, href: Callable[[str], str] | None = None) -> Markup:

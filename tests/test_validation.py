@@ -25,7 +25,8 @@ def test_the_real_study_has_no_errors(project: Path) -> None:
 
 def test_broken_yaml_names_file_line_and_column(project: Path) -> None:
     edit(project / "themes" / "feeling-frustrated.md", "label: Feeling frustrated", "label: [Feeling frustrated")
-    assert problems_of(project) == ["themes/feeling-frustrated.md:4:6: error: broken YAML in front matter: expected ',' or ']', but got ':'"]
+    (problem,) = problems_of(project)
+    assert problem.startswith("themes/feeling-frustrated.md:4:6: error: broken YAML in front matter: ") and "',' or ']'" in problem
 
 
 def test_missing_front_matter(project: Path) -> None:

@@ -8,6 +8,7 @@ citation.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..markup import mask_code_and_links
@@ -80,12 +81,16 @@ class FoundCitation:
 
 def find_citations(markdown: str, path: str, first_line: int = 1) -> list[FoundCitation]:
     """Every citation in ``markdown`` (whose first line is ``first_line`` of ``path``)."""
+    if "@" not in markdown:
+        return []
     masked = mask_code_and_links(markdown)
     found: list[FoundCitation] = []
     taken: list[tuple[int, int]] = []
 
+    newlines = [match.start() for match in re.finditer("\n", masked)]
+
     def line_at(offset: int) -> int:
-        return first_line + masked.count("\n", 0, offset)
+        return first_line + bisect_left(newlines, offset)
 
     for match in BRACKETED.finditer(masked):
         taken.append(match.span())
@@ -94,9 +99,11 @@ def find_citations(markdown: str, path: str, first_line: int = 1) -> list[FoundC
             found.append(FoundCitation(parse_bracketed(match["body"], location), path, location.line, match.start()))
         except CitationSyntaxError as error:
             found.append(FoundCitation(None, path, location.line, match.start(), str(error)))
+    starts = [start for start, _ in taken]
     for match in NARRATIVE.finditer(masked):
-        if any(start <= match.start() < end for start, end in taken):
-            continue
+        inside = bisect_right(starts, match.start()) - 1
+        if inside >= 0 and match.start() < taken[inside][1]:
+            continue  # the @key of a bracketed citation, already found
         location = Location(path, line_at(match.start()))
         found.append(FoundCitation(parse_narrative(match["key"], match["locator"], location), path, location.line, match.start()))
     return sorted(found, key=lambda item: item.offset)

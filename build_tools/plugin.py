@@ -102,6 +102,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         order = _nav_order(config.nav)
         cited_in = citation_index(sorted(pages, key=lambda page: order.get(page[0], len(order))))
         generated.append((self.paths.references, "References", self.renderer.references_page(set(cited_in)), self.layout.bibliography))
+        if self.study.themes:
+            generated.append((self.paths.downloads, "Data and downloads", self.renderer.downloads_page(), None))
 
         for uri, _, markdown, source in generated:
             self._replace(files, config, uri, markdown, source)
@@ -109,7 +111,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         # The whole-study page repeats the other pages: its citations are not listed as further places.
         self.cited_in = {key: tuple(citing for citing in places if citing.uri != self.config.whole_study_page)
                          for key, places in cited_in.items()}
-        for uri, content in self._downloads():
+        data = self.renderer.data_files() if self.study.themes else []
+        for uri, content in self._downloads() + data:
             files.append(File.generated(config, uri, content=content))
         for asset in (STYLESHEET, SCRIPT):
             files.append(File.generated(config, asset, content=(package_files("build_tools") / asset).read_bytes()))

@@ -8,6 +8,7 @@ Markdown sources (``../themes/x.md``), so MkDocs turns them into URLs and valida
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
@@ -20,6 +21,9 @@ from .citations.export import article_entry
 from .citations.index import CitingPage
 from .citations.metadata import reference_tags, scholarly_article
 from .citations.references import MARKDOWN, ReferenceList
+from .citations.syntax import parse_bracketed, parse_narrative
+from .exports import codebook, study_json, taguette_csv
+from .schema import schema_text
 from .citations.style import APA7Style
 from .journey import layout
 from .markup import demote_headings, section
@@ -36,6 +40,11 @@ class SitePaths:
     article_ris: str = "cite/article.ris"
     article_csl: str = "cite/article.json"
     bibliography: str = "cite/bibliography.bib"
+    downloads: str = "downloads.md"
+    codebook: str = "data/balint-journey-codebook.qdc"
+    codebook_csv: str = "data/balint-journey-codebook.csv"
+    study_json: str = "data/study.json"
+    study_schema: str = "data/study.schema.json"
 
     def theme(self, theme: Theme) -> str:
         return f"themes/{theme.id}.md"
@@ -121,6 +130,25 @@ class StudyRenderer:
     def quotations_page(self) -> str:
         return self._page("quotations.md.j2", self.paths.quotations)
 
+    def downloads_page(self) -> str:
+        return self._page("downloads.md.j2", self.paths.downloads)
+
+    def data_files(self) -> list[tuple[str, str]]:
+        """The study's data downloads: codebook (REFI-QDA and CSV), JSON and its schema."""
+        cite = self.citation_formatter.text_of
+        references = [{"key": r.key, "apa": self.references.text(r.key), "year": r.year, "confidence": r.confidence,
+                       **({"annote": r.annote} if r.annote else {})} for r in self.references.ordered()]
+        return [
+            (self.paths.codebook, codebook(self.study, cite)),
+            (self.paths.codebook_csv, taguette_csv(self.study, cite)),
+            (self.paths.study_json, study_json(self.study, references)),
+            (self.paths.study_schema, schema_text("study-data")),
+        ]
+
+    @cached_property
+    def citation_formatter(self) -> CitationFormatter:
+        return CitationFormatter(self.references)
+
     def references_page(self, cited_keys: set[str]) -> str:
         """The references page; its list is put in by :meth:`reference_list` once the page is HTML."""
         return self._page("references.md.j2", self.paths.references, entries=self.references.ordered(cited_keys),
@@ -203,6 +231,14 @@ class CitationFormatter:
         rendered = render(citation, labels)
         titles = {item.key: self._title(item.key) for item in citation.items}
         return self.template.render(unknown=[], citation=rendered, href=references_href, titles=titles)
+
+    def text_of(self, match: re.Match[str]) -> str:
+        """The HTML of a citation found by the BRACKETED or NARRATIVE pattern."""
+        groups = match.groupdict()
+        citation = parse_bracketed(groups["body"]) if groups.get("body") else parse_narrative(groups["key"], groups.get("locator"))
+        return self.html(citation, self.references_href)
+
+    references_href = "references.md"
 
     def _title(self, key: str) -> str:
         """The full reference, shown on hover and focus; an incomplete one says so."""

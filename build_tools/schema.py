@@ -24,9 +24,13 @@ TYPE_NAMES = {"integer": "a whole number", "string": "text", "array": "a list", 
               "number": "a number", "boolean": "true or false"}
 
 
+def schema_text(name: str) -> str:
+    return (files("build_tools") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+
+
 @cache
 def schema(kind: Kind) -> dict[str, Any]:
-    return json.loads((files("build_tools") / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return json.loads(schema_text(kind))
 
 
 @cache

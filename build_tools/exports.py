@@ -1,0 +1,80 @@
+"""The study's data in the formats researchers use: a REFI-QDA codebook, Taguette's codebook CSV,
+and the whole study as JSON (with its JSON Schema)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from typing import Any
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from .citations.syntax import BRACKETED, NARRATIVE
+from .model import Passage, QuotationPlacement, Study
+
+# GUIDs are UUIDv5 of stable ids under a namespace of the article's DOI: the same in every build.
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://doi.org/10.1002/pri.188")
+STAGE_COLOURS = ("#1c5d99", "#7a4b00", "#2e6b30", "#8a2b5a")
+_XML = Environment(loader=PackageLoader("build_tools", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def guid(kind: str, identifier: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{identifier}"))
+
+
+def description(study: Study, theme_id: str, cite) -> str:
+    """A theme's description for a codebook: its first passage, citations written out as text."""
+    theme = study.theme(theme_id)
+    first = next((part for part in theme.passages if part.kind == "description"), None)
+    return " ".join(_cited_text(first.markdown, cite).split()) if first else ""
+
+
+def _cited_text(markdown: str, cite) -> str:
+    def replace(match) -> str:
+        return Markup(cite(match)).striptags()
+    return NARRATIVE.sub(replace, BRACKETED.sub(replace, markdown))
+
+
+def codebook(study: Study, cite) -> str:
+    """REFI-QDA Codebook 1.0 (``.qdc``): stages as parent codes that cannot be coded, themes as codes."""
+    return _XML.get_template("codebook.qdc.j2").render(
+        study=study, guid=guid, colours=STAGE_COLOURS,
+        descriptions={theme.id: description(study, theme.id, cite) for theme in study.themes},
+    )
+
+
+def taguette_csv(study: Study, cite) -> str:
+    """The coding frame in the columns Taguette imports: ``tag,parent,description``."""
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\n")
+    writer.writerow(["tag", "parent", "description"])
+    for stage in study.stages:
+        stage_tag = f"{stage.numeral}. {stage.title}"
+        writer.writerow([stage_tag, "", stage.subtitle])
+        for theme in study.themes_of(stage):
+            writer.writerow([theme.label, stage_tag, description(study, theme.id, cite)])
+    return output.getvalue()
+
+
+def study_json(study: Study, references: list[dict[str, Any]]) -> str:
+    """The whole study as data: stages, themes (their text in order), quotations and references."""
+    data = {
+        "$schema": "study.schema.json",
+        "article": None if study.article is None else {
+            "title": study.article.title, "journal": study.article.journal, "year": study.article.year,
+            "volume": study.article.volume, "issue": study.article.issue, "pages": study.article.pages,
+            "doi": study.article.doi, "authors": [{"family": a.family, "given": a.given} for a in study.article.authors],
+        },
+        "stages": [{"id": s.id, "number": s.number, "numeral": s.numeral, "title": s.title, "subtitle": s.subtitle,
+                    "introduction": s.introduction.strip(), "themes": [t.id for t in study.themes_of(s)]} for s in study.stages],
+        "themes": [{"id": t.id, "label": t.label, "stage": t.stage_id, "order": t.order, "codebook_guid": guid("theme", t.id),
+                    "parts": [{"kind": p.kind, "markdown": p.markdown.strip()} if isinstance(p, Passage)
+                              else {"kind": "quotation", "quotation": p.quotation_id} for p in t.parts if isinstance(p, (Passage, QuotationPlacement))]}
+                   for t in study.themes],
+        "quotations": [{"id": q.id, "theme": q.theme_id, "order": q.order, "text": q.text.strip(), "speaker": None} for q in study.quotations],
+        "references": references,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -15,7 +15,7 @@ from .citations.bibliography import Bibliography, parse_bibliography, scan
 from .citations.syntax import FoundCitation, find_citations
 from .frontmatter import SourceDocument, read_source
 from .markup import find_shortcodes
-from .model import Citation, Location, Page, Quotation, QuotationPlacement, Reference, Stage, Study, Theme
+from .model import Activity, Citation, Location, Page, Quotation, QuotationPlacement, Reference, Stage, Study, TeachingNote, Theme
 from .problems import Problem, SourceErrors, display_path
 from .safety import unsafe_content
 from .schema import Kind, check_fields
@@ -31,6 +31,7 @@ class Layout:
     root: Path
     content: str = "content"
     stages: str = "content/stages"
+    teaching: str = "content/teaching"
     themes: str = "themes"
     quotes: str = "quotes"
     bibliography: str = "bibliography.bib"
@@ -84,8 +85,9 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
     stage_docs = _read_folder(layout, layout.stages, problems)
     theme_docs = _read_folder(layout, layout.themes, problems)
     quotation_docs = _read_folder(layout, layout.quotes, problems)
+    teaching_docs = _read_folder(layout, layout.teaching, problems)
     page_docs = [doc for doc in _read_folder(layout, layout.content, problems, recursive=True, front_matter_required=False)
-                 if not _is_within(doc.path, layout.stages)]
+                 if not _is_within(doc.path, layout.stages) and not _is_within(doc.path, layout.teaching)]
 
     stages = _load_each(stage_docs, lambda doc: _stage(doc, problems))
     stages.sort(key=lambda stage: stage.number)
@@ -111,6 +113,8 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
         _unique(members, "order", f"order in theme '{theme_id}'", problems)
     broken["quotation"] = _claimed_ids(quotation_docs) - {quotation.id for quotation in quotations}
     _check_placements(themes, quotations, broken["quotation"], problems)
+    teaching = [note for doc in teaching_docs if (note := _teaching(doc, stage_ids, theme_ids, {q.id: q for q in quotations}, broken, problems))]
+    _unique(teaching, "about", "teaching note for", problems)
 
     for document in page_docs:
         if document.fields and not document.problems:
@@ -132,7 +136,8 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
     if any(problem.severity == "error" for problem in problems):
         return LoadResult(None, bibliography, tuple(sorted(set(problems))))
     pages = tuple(_page(document, layout) for document in page_docs)
-    study = Study(tuple(stages), tuple(themes), tuple(quotations), bibliography.references if bibliography else (), tuple(citations), pages, article)
+    study = Study(tuple(stages), tuple(themes), tuple(quotations), bibliography.references if bibliography else (), tuple(citations),
+                  pages, article, tuple(teaching))
     return LoadResult(study, bibliography, tuple(sorted(set(problems))))
 
 
@@ -242,6 +247,29 @@ def _quotation(document: SourceDocument, themes: dict[str, Theme], broken: dict[
         return None
     problems.extend(unsafe_content(document.body, document.path, document.body_line))
     return Quotation(values["id"], values["theme"], values["order"], text + "\n", Location(document.path, document.front_matter_line))
+
+
+def _teaching(document: SourceDocument, stages: dict[str, Stage], themes: dict[str, Theme],
+              quotations: dict[str, Quotation], broken: dict[str, set[str]], problems: list[Problem]) -> TeachingNote | None:
+    values = _fields(document, "teaching", problems)
+    if values is None:
+        return None
+    about = values["about"]
+    if about in broken["stage"] or about in broken["theme"]:
+        return None
+    if about not in stages and about not in themes:
+        problems.append(Problem(document.path, document.line_of("about"), f"unknown stage or theme '{about}'{_did_you_mean(about, [*stages, *themes])}"))
+        return None
+    activities = {}
+    for kind in ("questions", "prompts"):
+        activities[kind] = tuple(Activity(item["text"].strip(), tuple(item.get("quotations", []))) for item in values.get(kind, []))
+        for activity in activities[kind]:
+            for quotation_id in activity.quotations:
+                if quotation_id not in quotations and quotation_id not in broken["quotation"]:
+                    problems.append(Problem(document.path, document.line_of(kind), f"unknown quotation '{quotation_id}'{_did_you_mean(quotation_id, quotations)}"))
+    problems.extend(unsafe_content(document.body, document.path, document.body_line))
+    return TeachingNote(about, tuple(aim.strip() for aim in values["aims"]), activities["questions"], activities["prompts"],
+                        document.body.strip(), Location(document.path, document.front_matter_line))
 
 
 def _page(document: SourceDocument, layout: Layout) -> Page:

@@ -159,6 +159,26 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Activity:
+    """A discussion question or writing prompt, and the quotations it works with."""
+
+    text: str
+    quotations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeachingNote:
+    """Teaching material for one stage or theme: ours, not the study's, and always labelled so."""
+
+    about: str
+    aims: tuple[str, ...]
+    questions: tuple[Activity, ...]
+    prompts: tuple[Activity, ...]
+    note: str
+    source: Location
+
+
+@dataclass(frozen=True)
 class ArticleAuthor:
     family: str
     given: str = ""
@@ -216,6 +236,10 @@ class Study:
     citations: tuple[Citation, ...] = field(default=())
     pages: tuple[Page, ...] = field(default=())
     article: Article | None = None
+    teaching: tuple[TeachingNote, ...] = ()
+
+    def teaching_for(self, item_id: str) -> TeachingNote | None:
+        return next((note for note in self.teaching if note.about == item_id), None)
 
     def stage(self, stage_id: str) -> Stage:
         return self._index["stages"][stage_id]

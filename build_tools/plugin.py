@@ -83,6 +83,9 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        teaching = posixpath.relpath((self.layout.root / self.layout.teaching).as_posix(), self.docs_dir.as_posix())
+        for file in [f for f in files if f.src_uri.startswith(teaching.rstrip("/") + "/")]:
+            files.remove(file)  # shown on their stage and theme pages, not as pages of their own
         generated: list[tuple[str, str, str, str | None]] = []  # uri, title, markdown, source
         for stage in self.study.stages:
             generated.append((self.paths.stage(stage), f"{stage.numeral}. {stage.title}", self.renderer.stage_page(stage), stage.source.path))

@@ -18,8 +18,8 @@ from jsonschema.exceptions import ValidationError
 from .frontmatter import SourceDocument
 from .problems import Problem
 
-Kind = Literal["stage", "theme", "quotation", "page"]
-KINDS: tuple[Kind, ...] = ("stage", "theme", "quotation", "page")
+Kind = Literal["stage", "theme", "quotation", "page", "teaching"]
+KINDS: tuple[Kind, ...] = ("stage", "theme", "quotation", "page", "teaching")
 TYPE_NAMES = {"integer": "a whole number", "string": "text", "array": "a list", "object": "a block of fields",
               "number": "a number", "boolean": "true or false"}
 

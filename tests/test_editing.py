@@ -63,6 +63,8 @@ def test_diff_tells_a_reviewer_what_changed(project: Path) -> None:
     assert run(project, "new", "theme", "--id", "new-theme", "--label", "A new theme", "--stage", "coming-home").returncode == 0
     (project / "quotes" / "naked.md").unlink()
     edit(project / "themes" / "never-learn-enough.md", "{{< quote naked >}}", "")
+    edit(project / "content" / "teaching" / "never-learn-enough.md", "quotations: [naked]", "quotations: []")
+    edit(project / "content" / "teaching" / "coming-home.md", "quotations: [naked]", "quotations: []")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "change")
     result = run(project, "diff", "HEAD~1", "HEAD")

@@ -218,7 +218,7 @@ def test_stage_and_theme_pages_say_where_the_reader_is(built_site: Path) -> None
     assert len(theme.select("a.journey-here__stop")) == 8
     stage = soup(built_site / "stages" / "coming-home" / "index.html")
     assert [words(a.get_text()) for a in stage.select('nav.journey-here [aria-current="page"]')] == ["IV. Coming home"]
-    assert [words(a.get_text()) for a in stage.select("article ol a")][-2:] == ["“Seeing what is me and what is the patient”", "“I don’t think that you ever learn enough”"]
+    assert [words(a.get_text()) for a in stage.find(id="the-themes-of-this-stage").find_next("ol").select("a")] == ["“Seeing what is me and what is the patient”", "“I don’t think that you ever learn enough”"]
 
 
 def test_the_whole_study_follows_the_manuscript(built_site: Path) -> None:

@@ -91,6 +91,10 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             generated.append((self.paths.stage(stage), f"{stage.numeral}. {stage.title}", self.renderer.stage_page(stage), stage.source.path))
         for theme in self.study.themes:
             generated.append((self.paths.theme(theme), f"“{theme.label}”", self.renderer.theme_page(theme), theme.source.path))
+            generated.append((self.paths.projection(theme), f"Projection: {theme.label}", self.renderer.projection_page(theme), None))
+        if self.study.teaching:
+            for stage in self.study.stages:
+                generated.append((self.paths.handout(stage), f"Handout: stage {stage.numeral}", self.renderer.handout_page(stage), None))
         if self.study.quotations:
             generated.append((self.paths.quotations, "Quotations", self.renderer.quotations_page(), None))
         if self.config.whole_study:

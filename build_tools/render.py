@@ -52,9 +52,16 @@ class SitePaths:
     def stage(self, stage: Stage) -> str:
         return f"stages/{stage.id}.md"
 
+    def handout(self, stage: Stage) -> str:
+        return f"handouts/{stage.id}.md"
+
+    def projection(self, theme: Theme) -> str:
+        return f"projection/{theme.id}.md"
+
 
 REFERENCES_PLACEHOLDER = "<!-- study:references -->"
 JOURNEY_HERE_STAGES = 9
+HANDOUT_QUOTATIONS_PER_THEME = 2
 
 
 def environment() -> Environment:
@@ -129,6 +136,23 @@ class StudyRenderer:
 
     def quotations_page(self) -> str:
         return self._page("quotations.md.j2", self.paths.quotations)
+
+    def handout_page(self, stage: Stage) -> str:
+        """One A4 page for class: the stage's themes, the quotations its teaching notes use, the questions."""
+        themes = self.study.themes_of(stage)
+        notes = [note for note in (self.study.teaching_for(stage.id), *(self.study.teaching_for(t.id) for t in themes)) if note]
+        used = {qid for note in notes for activity in (*note.questions, *note.prompts) for qid in activity.quotations}
+        chosen = {}
+        for theme in themes:
+            own = self.study.quotations_of(theme)
+            chosen[theme.id] = ([q for q in own if q.id in used] or list(own))[:HANDOUT_QUOTATIONS_PER_THEME]
+        return self._page("handout.md.j2", self.paths.handout(stage), stage=stage, themes=themes, chosen=chosen,
+                          note=self.study.teaching_for(stage.id))
+
+    def projection_page(self, theme: Theme) -> str:
+        """One quotation per screen, large, for a classroom projector."""
+        return self._page("projection.md.j2", self.paths.projection(theme), theme=theme,
+                          stage=self.study.stage(theme.stage_id), quotations=self.study.quotations_of(theme))
 
     def downloads_page(self) -> str:
         return self._page("downloads.md.j2", self.paths.downloads)

@@ -213,3 +213,36 @@ def test_the_whole_study_prints_on_a4(page, site_url: str) -> None:
     assert text.index("Insert figure") if "Insert figure" in text else True
     figure_pages = [n for n, p in enumerate(pdf.pages) if "Figure 1." in p.extract_text()]
     assert len(figure_pages) == 1, "the figure is kept whole, on one page"
+
+
+@pytest.mark.parametrize("stage", ["starting-out", "meeting-other-perspectives", "getting-accustomed", "coming-home"])
+def test_each_stage_handout_prints_on_one_a4_page(page, site_url: str, stage: str) -> None:
+    page.goto(site_url + f"handouts/{stage}/")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    assert len(pdf.pages) == 1
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert "Teaching material, not part of the study" in text.replace("TEACHING MATERIAL, NOT PART OF THE STUDY", "Teaching material, not part of the study")
+    assert "Questions" in text and "/../" in text
+
+
+def test_the_projection_view_works_with_the_keyboard_alone(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(site_url + "projection/tuning-your-instrument/")
+    slides = page.locator(".projection__slide")
+    assert slides.count() == 3
+    assert slides.nth(0).is_visible() and not slides.nth(1).is_visible()
+    assert page.locator(".projection__context").inner_text().replace("\n", " ") == "Stage II: Meeting other perspectives “Tuning your instrument”"
+    page.keyboard.press("ArrowRight")
+    assert slides.nth(1).is_visible() and not slides.nth(0).is_visible()
+    assert page.url.endswith("#slide-2")
+    page.keyboard.press("ArrowLeft")
+    assert slides.nth(0).is_visible()
+    tab_until(page, "el.matches('.projection__next')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#slide-2")
+    assert slides.nth(1).is_visible()
+    assert page.locator(".projection__context").is_visible(), "theme and stage stay visible"
+    size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#slide-2 .projection__quote')).fontSize)")
+    assert size >= 32, "large type for a room"
+    context.close()

@@ -51,6 +51,30 @@
     apply();
   }
 
+  function enhanceProjection() {
+    var slides = document.querySelectorAll(".projection__slide");
+    if (!slides.length) return;
+    function current() {
+      var match = /^#slide-(\d+)$/.exec(location.hash);
+      return match ? Number(match[1]) : 1;
+    }
+    function show(n) {
+      if (n < 1 || n > slides.length) return;
+      history.replaceState(null, "", "#slide-" + n);
+      slides.forEach(function (slide, index) { slide.style.display = index + 1 === n ? "block" : "none"; });
+      var link = slides[n - 1].querySelector(".projection__next, .projection__previous");
+      if (document.activeElement && document.activeElement.closest(".projection__controls") && link) link.focus();
+    }
+    document.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey || /INPUT|SELECT|TEXTAREA/.test(event.target.tagName)) return;
+      if (["ArrowRight", "ArrowDown", "PageDown"].indexOf(event.key) >= 0) { show(current() + 1); event.preventDefault(); }
+      if (["ArrowLeft", "ArrowUp", "PageUp"].indexOf(event.key) >= 0) { show(current() - 1); event.preventDefault(); }
+    });
+    window.addEventListener("hashchange", function () { show(current()); });
+    show(current());
+  }
+
   enhanceCopyButtons();
   enhanceFilter();
+  enhanceProjection();
 })();

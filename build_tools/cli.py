@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("base")
     compare.add_argument("head", nargs="?", default="HEAD")
 
+    offline = commands.add_parser("offline", help="build the offline edition (works from file://, search included) as a zip")
+    offline.add_argument("--output", type=Path, default=Path("balint-journey-offline.zip"))
+
     commands.add_parser("contributing", help="regenerate CONTRIBUTING.md's field reference from the schemas")
     arguments = parser.parse_args(argv)
     root: Path = arguments.root
@@ -53,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         except DiffError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
+        return 0
+    if arguments.command == "offline":
+        from .offline import build_offline_edition  # needs MkDocs; the other commands do not
+
+        print(f"wrote {build_offline_edition(root / 'mkdocs.yml', arguments.output)}")
         return 0
     changed = update_file(root / "CONTRIBUTING.md")
     print("CONTRIBUTING.md updated" if changed else "CONTRIBUTING.md is up to date", file=sys.stderr)

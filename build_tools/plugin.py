@@ -18,7 +18,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -35,6 +35,7 @@ from .render import REFERENCES_PLACEHOLDER, CitationFormatter, SitePaths, StudyR
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/study.css"
 SCRIPT = "assets/study.js"
+SHIM = "assets/iframe-worker-shim.js"
 
 
 class StudyConfig(Config):
@@ -49,10 +50,18 @@ class StudyConfig(Config):
     whole_study = opt.ListOfItems(opt.Type(str), default=[])
     whole_study_page = opt.Type(str, default="study.md")
     whole_study_title = opt.Type(str, default="Read the whole study")
+    offline_edition = opt.Type(bool, default=False)
+    offline_edition_file = opt.Type(str, default="downloads/balint-journey-offline.zip")
 
 
 class StudyPlugin(BasePlugin[StudyConfig]):
     """Publishes the study: journey map, stage and theme pages, quotations, references, citations."""
+
+    building_offline = False  # set by build_tools.offline for the offline edition's own build
+    command = "build"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -79,10 +88,13 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         config.markdown_extensions.append(self.citations)  # type: ignore[arg-type]
         config.extra_css.insert(0, STYLESHEET)
         config.extra_javascript.append(SCRIPT)
+        if self.building_offline:  # search from file:// needs the shim; ours, not the CDN's
+            config.extra["polyfills"] = [SHIM]
         _fill_results_section(config, self.config.results_section, self.study, self.paths)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.outside_nav: set[str] = set()  # pages reached from other pages, not from the navigation
         teaching = posixpath.relpath((self.layout.root / self.layout.teaching).as_posix(), self.docs_dir.as_posix())
         for file in [f for f in files if f.src_uri.startswith(teaching.rstrip("/") + "/")]:
             files.remove(file)  # shown on their stage and theme pages, not as pages of their own
@@ -91,9 +103,11 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             generated.append((self.paths.stage(stage), f"{stage.numeral}. {stage.title}", self.renderer.stage_page(stage), stage.source.path))
         for theme in self.study.themes:
             generated.append((self.paths.theme(theme), f"“{theme.label}”", self.renderer.theme_page(theme), theme.source.path))
+            self.outside_nav.add(self.paths.projection(theme))
             generated.append((self.paths.projection(theme), f"Projection: {theme.label}", self.renderer.projection_page(theme), None))
         if self.study.teaching:
             for stage in self.study.stages:
+                self.outside_nav.add(self.paths.handout(stage))
                 generated.append((self.paths.handout(stage), f"Handout: stage {stage.numeral}", self.renderer.handout_page(stage), None))
         if self.study.quotations:
             generated.append((self.paths.quotations, "Quotations", self.renderer.quotations_page(), None))
@@ -110,7 +124,11 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         cited_in = citation_index(sorted(pages, key=lambda page: order.get(page[0], len(order))))
         generated.append((self.paths.references, "References", self.renderer.references_page(set(cited_in)), self.layout.bibliography))
         if self.study.themes:
-            generated.append((self.paths.downloads, "Data and downloads", self.renderer.downloads_page(), None))
+            offline = ""
+            if self.config.offline_edition and not self.building_offline:  # written after the build, so linked by URL
+                page_url = File.generated(config, self.paths.downloads, content="").url
+                offline = get_relative_url(self.config.offline_edition_file, page_url)
+            generated.append((self.paths.downloads, "Data and downloads", self.renderer.downloads_page(offline), None))
 
         for uri, _, markdown, source in generated:
             self._replace(files, config, uri, markdown, source)
@@ -121,7 +139,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         data = self.renderer.data_files() if self.study.themes else []
         for uri, content in self._downloads() + data:
             files.append(File.generated(config, uri, content=content))
-        for asset in (STYLESHEET, SCRIPT):
+        for asset in (STYLESHEET, SCRIPT, SHIM) if self.building_offline else (STYLESHEET, SCRIPT):
             files.append(File.generated(config, asset, content=(package_files("build_tools") / asset).read_bytes()))
         return files
 
@@ -138,7 +156,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         existing = files.get_file_from_path(uri)
         if existing is not None:
             files.remove(existing)
-        generated = File.generated(config, uri, content=content)
+        inclusion = InclusionLevel.NOT_IN_NAV if uri in self.outside_nav else InclusionLevel.UNDEFINED
+        generated = File.generated(config, uri, content=content, inclusion=inclusion)
         generated.edit_uri = posixpath.relpath((self.layout.root / source).as_posix(), self.docs_dir.as_posix()) if source else None
         files.append(generated)
 
@@ -185,6 +204,10 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             self.cache.save(self.cache_file)
         except OSError as error:
             log.info(f"could not keep the formatted references for the next build: {error}")
+        if self.config.offline_edition and not self.building_offline and self.command != "serve":
+            from .offline import build_offline_edition  # drives a second MkDocs build
+
+            build_offline_edition(Path(config.config_file_path), Path(config.site_dir) / self.config.offline_edition_file)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         head = self.renderer.head(self.cited_on.get(page.file.src_uri, []), page.canonical_url or "")

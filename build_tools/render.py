@@ -154,8 +154,8 @@ class StudyRenderer:
         return self._page("projection.md.j2", self.paths.projection(theme), theme=theme,
                           stage=self.study.stage(theme.stage_id), quotations=self.study.quotations_of(theme))
 
-    def downloads_page(self) -> str:
-        return self._page("downloads.md.j2", self.paths.downloads)
+    def downloads_page(self, offline: str = "") -> str:
+        return self._page("downloads.md.j2", self.paths.downloads, offline=offline)
 
     def data_files(self) -> list[tuple[str, str]]:
         """The study's data downloads: codebook (REFI-QDA and CSV), JSON and its schema."""

@@ -246,3 +246,24 @@ def test_the_projection_view_works_with_the_keyboard_alone(browser, site_url: st
     size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#slide-2 .projection__quote')).fontSize)")
     assert size >= 32, "large type for a room"
     context.close()
+
+
+def test_the_offline_edition_works_from_file_urls_with_search(browser, built_site: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    zipfile.ZipFile(built_site / "downloads" / "balint-journey-offline.zip").extractall(tmp_path)
+    home = tmp_path / "balint-journey" / "index.html"
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(home.as_uri())
+    page.locator(".journey__map--horizontal a.journey__stop").first.click()
+    page.wait_for_url("**/themes/beating-around-the-bush.html")
+    assert page.locator("h1").inner_text().startswith("“Beating around the bush”")
+    page.locator(".md-search__input").click()
+    page.keyboard.type("euphoric", delay=30)
+    page.locator(".md-search-result__item").first.wait_for()
+    assert "tuning-your-instrument.html" in page.locator(".md-search-result__item a").first.get_attribute("href")
+    context.close()
+    assert [url for url in requests if not url.startswith("file://")] == []

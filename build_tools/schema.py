@@ -10,13 +10,14 @@ import difflib
 import json
 from functools import cache
 from importlib.resources import files
-from typing import Any, Literal
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, Literal
 
 from .frontmatter import SourceDocument
 from .problems import Problem
+
+if TYPE_CHECKING:  # jsonschema is imported when a file with front matter is first checked
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 Kind = Literal["stage", "theme", "quotation", "page", "teaching"]
 KINDS: tuple[Kind, ...] = ("stage", "theme", "quotation", "page", "teaching")
@@ -35,6 +36,8 @@ def schema(kind: Kind) -> dict[str, Any]:
 
 @cache
 def _validator(kind: Kind) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(kind))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import logging
 import os
 import shutil
 import statistics
@@ -64,8 +65,10 @@ def sentence(seed: int, length: int = 14) -> str:
 
 
 def write_study(root: Path, themes: int) -> None:
-    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns("stages"))
+    # The study's own configuration, without the offline edition (a second build of its own).
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("offline_edition: true", "offline_edition: false")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns("stages", "teaching", "teaching-guide.md", "reporting.md"))
     (root / "content" / "stages").mkdir()
     (root / "themes").mkdir()
     (root / "quotes").mkdir()
@@ -93,6 +96,8 @@ def write_study(root: Path, themes: int) -> None:
     for page in (root / "content").glob("*.md"):
         text = page.read_text(encoding="utf-8")
         page.write_text(text.replace("@", "\\@").replace("stages/starting-out.md", "stages/stage-0.md"), encoding="utf-8")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("  - Teaching guide: teaching-guide.md\n", "").replace("  - How this study reports: reporting.md\n", ""), encoding="utf-8")
 
 
 def main() -> None:
@@ -101,6 +106,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     arguments = parser.parse_args()
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)  # the synthetic prose keeps a few links to the real study
     watch = Stopwatch()
     for hook in HOOKS:
         watch.wrap(StudyPlugin, hook)

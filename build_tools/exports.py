@@ -9,16 +9,15 @@ import json
 import uuid
 from typing import Any
 
-from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from .citations.syntax import BRACKETED, NARRATIVE
 from .model import Passage, QuotationPlacement, Study
+from .templating import templates
 
 # GUIDs are UUIDv5 of stable ids under a namespace of the article's DOI: the same in every build.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://doi.org/10.1002/pri.188")
 STAGE_COLOURS = ("#1c5d99", "#7a4b00", "#2e6b30", "#8a2b5a")
-_XML = Environment(loader=PackageLoader("build_tools", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
 def guid(kind: str, identifier: str) -> str:
@@ -40,7 +39,7 @@ def _cited_text(markdown: str, cite) -> str:
 
 def codebook(study: Study, cite) -> str:
     """REFI-QDA Codebook 1.0 (``.qdc``): stages as parent codes that cannot be coded, themes as codes."""
-    return _XML.get_template("codebook.qdc.j2").render(
+    return templates().get_template("codebook.qdc.j2").render(
         study=study, guid=guid, colours=STAGE_COLOURS,
         descriptions={theme.id: description(study, theme.id, cite) for theme in study.themes},
     )

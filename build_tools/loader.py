@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from collections import defaultdict
@@ -16,7 +15,7 @@ from .citations.syntax import FoundCitation, find_citations
 from .frontmatter import SourceDocument, read_source
 from .markup import find_shortcodes
 from .model import Activity, Citation, Location, Page, Quotation, QuotationPlacement, Reference, Stage, Study, TeachingNote, Theme
-from .problems import Problem, SourceErrors, display_path
+from .problems import Problem, SourceErrors, did_you_mean, display_path
 from .safety import unsafe_content
 from .schema import Kind, check_fields
 from .theme_body import parse_theme_body
@@ -224,7 +223,7 @@ def _theme(document: SourceDocument, stages: dict[str, Stage], broken: dict[str,
     if values["stage"] in broken["stage"]:
         return None
     if values["stage"] not in stages:
-        problems.append(Problem(document.path, document.line_of("stage"), f"unknown stage '{values['stage']}'{_did_you_mean(values['stage'], stages)}"))
+        problems.append(Problem(document.path, document.line_of("stage"), f"unknown stage '{values['stage']}'{did_you_mean(values['stage'], stages)}"))
         return None
     parts, body_problems = parse_theme_body(document.body, document.path, document.body_line)
     problems.extend(body_problems)
@@ -239,7 +238,7 @@ def _quotation(document: SourceDocument, themes: dict[str, Theme], broken: dict[
     if values["theme"] in broken["theme"]:
         return None
     if values["theme"] not in themes:
-        problems.append(Problem(document.path, document.line_of("theme"), f"unknown theme '{values['theme']}'{_did_you_mean(values['theme'], themes)}"))
+        problems.append(Problem(document.path, document.line_of("theme"), f"unknown theme '{values['theme']}'{did_you_mean(values['theme'], themes)}"))
         return None
     text = document.body.strip()
     if not text:
@@ -258,7 +257,7 @@ def _teaching(document: SourceDocument, stages: dict[str, Stage], themes: dict[s
     if about in broken["stage"] or about in broken["theme"]:
         return None
     if about not in stages and about not in themes:
-        problems.append(Problem(document.path, document.line_of("about"), f"unknown stage or theme '{about}'{_did_you_mean(about, [*stages, *themes])}"))
+        problems.append(Problem(document.path, document.line_of("about"), f"unknown stage or theme '{about}'{did_you_mean(about, [*stages, *themes])}"))
         return None
     activities = {}
     for kind in ("questions", "prompts"):
@@ -266,7 +265,7 @@ def _teaching(document: SourceDocument, stages: dict[str, Stage], themes: dict[s
         for activity in activities[kind]:
             for quotation_id in activity.quotations:
                 if quotation_id not in quotations and quotation_id not in broken["quotation"]:
-                    problems.append(Problem(document.path, document.line_of(kind), f"unknown quotation '{quotation_id}'{_did_you_mean(quotation_id, quotations)}"))
+                    problems.append(Problem(document.path, document.line_of(kind), f"unknown quotation '{quotation_id}'{did_you_mean(quotation_id, quotations)}"))
     problems.extend(unsafe_content(document.body, document.path, document.body_line))
     return TeachingNote(about, tuple(aim.strip() for aim in values["aims"]), activities["questions"], activities["prompts"],
                         document.body.strip(), Location(document.path, document.front_matter_line))
@@ -292,7 +291,7 @@ def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: 
             if placement.quotation_id in broken:
                 continue
             if quotation is None:
-                problems.append(Problem(theme.source.path, placement.line, f"unknown quotation '{placement.quotation_id}'{_did_you_mean(placement.quotation_id, by_id)}"))
+                problems.append(Problem(theme.source.path, placement.line, f"unknown quotation '{placement.quotation_id}'{did_you_mean(placement.quotation_id, by_id)}"))
             elif quotation.theme_id != theme.id:
                 problems.append(Problem(theme.source.path, placement.line, f"quotation '{quotation.id}' belongs to theme '{quotation.theme_id}' ({quotation.source.path}), not to '{theme.id}'"))
             elif quotation.id in seen:
@@ -330,7 +329,7 @@ def _citations(layout: Layout, stage_docs: list[SourceDocument], themes: list[Th
             continue
         for cited in item.citation.items:
             if keys is not None and cited.key not in keys:
-                problems.append(Problem(item.path, item.line, f"unknown citation key '{cited.key}'{_did_you_mean(cited.key, keys)}"))
+                problems.append(Problem(item.path, item.line, f"unknown citation key '{cited.key}'{did_you_mean(cited.key, keys)}"))
         citations.append(item.citation)
     return citations
 
@@ -361,8 +360,3 @@ def _group(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, list[An
     for item in items:
         groups[key(item)].append(item)
     return groups
-
-
-def _did_you_mean(value: str, known: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(value, list(known), n=1)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
@@ -35,6 +36,12 @@ class SourceErrors(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(sorted(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(value: str, known: Iterable[str], otherwise: str = "") -> str:
+    """`` (did you mean 'x'?)`` for the closest known name, or ``otherwise``."""
+    matches = difflib.get_close_matches(value, list(known), n=1)
+    return f" (did you mean '{matches[0]}'?)" if matches else otherwise
 
 
 def display_path(path: Path, root: Path) -> str:

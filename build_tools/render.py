@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from .citations.apa import is_known, render
@@ -24,6 +24,7 @@ from .citations.references import MARKDOWN, ReferenceList
 from .citations.syntax import parse_bracketed, parse_narrative
 from .exports import codebook, study_json, taguette_csv
 from .schema import schema_text
+from .templating import templates
 from .citations.style import APA7Style
 from .journey import layout
 from .markup import demote_headings, section
@@ -65,14 +66,8 @@ HANDOUT_QUOTATIONS_PER_THEME = 2
 
 
 def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("build_tools", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    """The page templates' environment: the shared one, plus the filters and tests pages use."""
+    env = templates().overlay()
     env.filters["relative"] = relative
     env.tests["passage"] = lambda part: isinstance(part, Passage)
     env.tests["placement"] = lambda part: isinstance(part, QuotationPlacement)
@@ -180,7 +175,7 @@ class StudyRenderer:
 
     def references_section(self, keys: list[str]) -> str:
         """Markdown for "References cited on this page"; the list itself follows as HTML."""
-        return f"\n\n## References cited on this page\n\n{REFERENCES_PLACEHOLDER}\n" if keys else ""
+        return self.env.get_template("references_section.md.j2").render(placeholder=REFERENCES_PLACEHOLDER) if keys else ""
 
     def reference_list(self, keys: set[str], href: Callable[[str, str], str],
                        cited_in: dict[str, tuple[CitingPage, ...]] | None = None) -> str:

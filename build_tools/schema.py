@@ -6,14 +6,13 @@ reference is generated from them: the rules live in one place.
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Literal
 
 from .frontmatter import SourceDocument
-from .problems import Problem
+from .problems import Problem, did_you_mean
 
 if TYPE_CHECKING:  # jsonschema is imported when a file with front matter is first checked
     from jsonschema import Draft202012Validator
@@ -64,7 +63,8 @@ def _messages(error: ValidationError) -> list[tuple[str, str | None]]:
     if error.validator == "additionalProperties":
         known = list(subschema.get("properties", {}))
         unknown = [name for name in error.instance if name not in known]
-        return [(f"{prefix}unknown field '{name}'{_suggestion(name, known)}", name) for name in unknown]
+        listing = f" (known fields: {', '.join(known)})"
+        return [(f"{prefix}unknown field '{name}'{did_you_mean(name, known, listing)}", name) for name in unknown]
     if error.validator == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         return [(f"field '{where}' must be {' or '.join(TYPE_NAMES.get(t, t) for t in wanted)}, not {error.instance!r}", None)]
@@ -84,8 +84,3 @@ def _name(path: Any) -> str:
     for part in path:
         name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name
-
-
-def _suggestion(name: str, known: list[str]) -> str:
-    match = difflib.get_close_matches(name, known, n=1)
-    return f" (did you mean '{match[0]}'?)" if match else f" (known fields: {', '.join(known)})"

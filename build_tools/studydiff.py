@@ -14,13 +14,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader
-
 from .citations.references import ReferenceList
 from .loader import Layout, read_study
 from .model import Passage, Study
+from .templating import templates
 
-_MARKDOWN = Environment(loader=PackageLoader("build_tools", "templates"), autoescape=False, trim_blocks=True, lstrip_blocks=True)
 
 
 @dataclass
@@ -78,7 +76,7 @@ def report(base: str, head: str, before: Study, after: Study, before_refs: Refer
         "References": _compare({r.key: r for r in before.references}, {r.key: r for r in after.references}, lambda r: r.key,
                                {"reference": (lambda r: before_refs.text(r.key), lambda r: after_refs.text(r.key))}, whole="reference"),
     }
-    return _MARKDOWN.get_template("diff.md.j2").render(base=base, head=head, sections=sections)
+    return templates(autoescape=False).get_template("diff.md.j2").render(base=base, head=head, sections=sections)
 
 
 def _compare(old: dict, new: dict, title, fields: dict, words_of: str = "", whole: str = "") -> Changes:

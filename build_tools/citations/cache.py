@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from ..model import Location, Reference
 
 
+@cache
 def code_version() -> str:
     """Changes whenever the citation code or pybtex changes, so stale formatting is never reused."""
     digest = hashlib.sha256(version("pybtex").encode())

@@ -6,13 +6,11 @@ import json
 import re
 import unicodedata
 
-from jinja2 import Environment, PackageLoader
 from pybtex.database import BibliographyData, Entry, Person
 
 from ..model import Article
+from ..templating import templates
 
-_TEXT = Environment(loader=PackageLoader("build_tools", "templates"), autoescape=False, keep_trailing_newline=True,
-                    trim_blocks=True, lstrip_blocks=True)  # plain-text formats only; nothing here is HTML
 
 
 def citation_key(article: Article) -> str:
@@ -41,7 +39,7 @@ def article_bibtex(article: Article) -> str:
 
 
 def article_ris(article: Article) -> str:
-    return _TEXT.get_template("article.ris.j2").render(article=article)
+    return templates(autoescape=False).get_template("article.ris.j2").render(article=article)
 
 
 def article_csl_json(article: Article) -> str:

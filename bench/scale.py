@@ -112,7 +112,7 @@ def main() -> None:
         watch.wrap(StudyPlugin, hook)
     for processor in ("_BracketedCitation", "_NarrativeCitation"):
         watch.wrap(getattr(extension, processor), "handleMatch")
-    for processor in ("_Shortcodes", "_CitationAnchors"):
+    for processor in ("_Shortcodes", "_PendingCitations"):
         watch.wrap(getattr(extension, processor), "run")
     print(f"{'themes':>6} {'pages':>6} {'build s':>8} {'ours s':>7} {'share':>6} {'ours x prev':>11}   cold: {'ours s':>6} {'share':>6}")
     previous = None

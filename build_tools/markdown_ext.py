@@ -14,14 +14,14 @@ import re
 import xml.etree.ElementTree as etree
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import HTML_PLACEHOLDER_RE, STX
 from markupsafe import Markup
 
 from .citations.bibliography import parse_bibliography
@@ -57,19 +57,13 @@ class CitationExtension(Extension):
             self.formatter = _formatter_for(str(self.getConfig("bibliography")))
         if "@" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("@")
-        md.inlinePatterns.register(_BracketedCitation(BRACKETED.pattern, self), "pandoc_citation", BRACKETED_PRIORITY)
-        md.inlinePatterns.register(_NarrativeCitation(NARRATIVE.pattern, self), "pandoc_narrative_citation", NARRATIVE_PRIORITY)
+        pending = _PendingCitations(md, self)
+        md.inlinePatterns.register(_BracketedCitation(BRACKETED.pattern, pending), "pandoc_citation", BRACKETED_PRIORITY)
+        md.inlinePatterns.register(_NarrativeCitation(NARRATIVE.pattern, pending), "pandoc_narrative_citation", NARRATIVE_PRIORITY)
         md.preprocessors.register(_Shortcodes(md, self), "study_shortcodes", 25)
-        md.treeprocessors.register(_CitationAnchors(md), "citation_anchors", 15)
+        # After the inline patterns (20), before the table of contents (5) reads stashed HTML in headings.
+        md.treeprocessors.register(pending, "pandoc_citations", 15)
         md.registerExtension(self)
-
-    def element(self, citation: Citation) -> etree.Element:
-        assert self.formatter is not None
-        element = etree.fromstring(self.formatter.html(citation, self.references_url))
-        for node in element.iter():
-            node.text = AtomicString(node.text) if node.text else node.text
-            node.tail = AtomicString(node.tail) if node.tail else node.tail
-        return element
 
 
 def _formatter_for(bibliography: str) -> CitationFormatter:
@@ -82,39 +76,75 @@ def _formatter_for(bibliography: str) -> CitationFormatter:
     return CitationFormatter(ReferenceList(parsed))
 
 
-class _BracketedCitation(InlineProcessor):
-    def __init__(self, pattern: str, extension: CitationExtension):
-        super().__init__(pattern)
+class _PendingCitations(Treeprocessor):
+    """Citations found by the inline patterns, rendered once the page's tree is complete.
+
+    Each citation stands in the text as a placeholder of Python-Markdown's HTML stash. The inline
+    patterns do not visit the page in document order, so the anchors ``cite-<key>-<n>`` that the
+    references page links back to are numbered here, walking the finished tree in reading order;
+    then each citation's HTML (from its template) takes its place in the stash.
+    """
+
+    def __init__(self, md: Markdown, extension: CitationExtension):
+        super().__init__(md)
         self.extension = extension
+        self.citations: dict[int, Citation] = {}
+
+    def placeholder(self, citation: Citation) -> str:
+        self.citations[self.md.htmlStash.html_counter] = citation
+        return self.md.htmlStash.store("")
+
+    def run(self, root: etree.Element) -> None:
+        if not self.citations:
+            return
+        counts: dict[str, int] = defaultdict(int)
+        for index in [*self._in_reading_order(root), *sorted(self.citations)]:
+            citation = self.citations.pop(index, None)
+            if citation is not None:
+                self.md.htmlStash.rawHtmlBlocks[index] = self._html(citation, counts)
+
+    def _in_reading_order(self, element: etree.Element) -> Iterator[int]:
+        """Stash indexes of placeholders in the text under ``element``, as a reader meets them."""
+        yield from self._indexes(element.text)
+        for child in element:
+            yield from self._in_reading_order(child)
+            yield from self._indexes(child.tail)
+
+    @staticmethod
+    def _indexes(text: str | None) -> Iterator[int]:
+        if text and STX in text:
+            yield from (int(match.group(1)) for match in HTML_PLACEHOLDER_RE.finditer(text))
+
+    def _html(self, citation: Citation, counts: dict[str, int]) -> str:
+        def number(key: str) -> str:
+            counts[key] += 1
+            return anchor(key, counts[key])
+
+        assert self.extension.formatter is not None
+        return self.extension.formatter.html(citation, self.extension.references_url, number)
+
+
+class _BracketedCitation(InlineProcessor):
+    def __init__(self, pattern: str, pending: _PendingCitations):
+        super().__init__(pattern)
+        self.pending = pending
 
     def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[override]
         try:
             citation = parse_bracketed(m.group("body"))
         except CitationSyntaxError:
             return None, None, None
-        return self.extension.element(citation), m.start(0), m.end(0)
+        return self.pending.placeholder(citation), m.start(0), m.end(0)
 
 
 class _NarrativeCitation(InlineProcessor):
-    def __init__(self, pattern: str, extension: CitationExtension):
+    def __init__(self, pattern: str, pending: _PendingCitations):
         super().__init__(pattern)
-        self.extension = extension
+        self.pending = pending
 
     def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[override]
         citation = parse_narrative(m.group("key"), m.group("locator"))
-        return self.extension.element(citation), m.start(0), m.end(0)
-
-
-class _CitationAnchors(Treeprocessor):
-    """Numbers each work's citations in document order, so the references page can link back."""
-
-    def run(self, root: etree.Element) -> None:
-        counts: dict[str, int] = defaultdict(int)
-        for link in root.iter("a"):
-            key = link.attrib.pop("data-cite", None)
-            if key is not None:
-                counts[key] += 1
-                link.set("id", anchor(key, counts[key]))
+        return self.pending.placeholder(citation), m.start(0), m.end(0)
 
 
 class _Shortcodes(Preprocessor):

@@ -133,6 +133,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         for uri, _, markdown, source in generated:
             self._replace(files, config, uri, markdown, source)
         self.cited_on = _keys_by_page(cited_in)
+        self.citation_anchors = _anchors_by_page(cited_in)
         # The whole-study page repeats the other pages: its citations are not listed as further places.
         self.cited_in = {key: tuple(citing for citing in places if citing.uri != self.config.whole_study_page)
                          for key, places in cited_in.items()}
@@ -166,13 +167,15 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         if page.edit_url:  # "…/content/../themes/x.md" -> "…/themes/x.md"
             parts = urlsplit(page.edit_url)
             page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
-        self.citations.references_url = relative(self.paths.references, here)
 
         def href(target: str) -> str:
             file = files.get_file_from_path(target)
             if file is None:
                 raise PluginError(f"{here}: the journey map links to {target}, which is not a page of the site")
             return get_relative_url(file.url, page.url)
+
+        # Citations reach the page as HTML, past MkDocs' link rewriting: they get the URL itself.
+        self.citations.references_url = href(self.paths.references)
 
         self.citations.shortcodes = {
             "journey-map": lambda: self.renderer.journey_map(here, href),
@@ -184,6 +187,9 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         return markdown + self.renderer.references_section(self.cited_on.get(here, []))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        here = page.file.src_uri
+        if page.present_anchor_ids is not None:  # citations are HTML to MkDocs: tell it their anchors
+            page.present_anchor_ids.update(self.citation_anchors.get(here, ()))
         if REFERENCES_PLACEHOLDER not in html:
             return html
 
@@ -191,7 +197,6 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             file = files.get_file_from_path(uri)
             return f"{get_relative_url(file.url, page.url) if file else uri}#{fragment}"
 
-        here = page.file.src_uri
         full = here == self.paths.references
         keys = set(self.cited_in) if full else set(self.cited_on.get(here, []))
         listing = self.renderer.reference_list(keys, href, self.cited_in if full else None)
@@ -225,6 +230,14 @@ def _keys_by_page(cited_in: dict[str, tuple[CitingPage, ...]]) -> dict[str, list
         for citing in pages:
             keys.setdefault(citing.uri, []).append(key)
     return keys
+
+
+def _anchors_by_page(cited_in: dict[str, tuple[CitingPage, ...]]) -> dict[str, set[str]]:
+    anchors: dict[str, set[str]] = {}
+    for pages in cited_in.values():
+        for citing in pages:
+            anchors.setdefault(citing.uri, set()).update(citing.anchors)
+    return anchors
 
 
 def _nav_order(nav: Any) -> dict[str, int]:

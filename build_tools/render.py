@@ -16,7 +16,7 @@ from typing import Callable
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .citations.apa import is_known, render
+from .citations.apa import is_known, render, segments
 from .citations.export import article_entry
 from .citations.index import CitingPage
 from .citations.metadata import reference_tags, scholarly_article
@@ -242,14 +242,15 @@ class CitationFormatter:
         self.references = references
         self.template = environment().get_template("citation.html.j2")
 
-    def html(self, citation: Citation, references_href: str) -> str:
+    def html(self, citation: Citation, references_href: str, number: Callable[[str], str] | None = None) -> str:
+        """The citation's HTML; ``number(key)`` gives each link its anchor (``cite-<key>-<n>``)."""
         labels = self.references.labels
         if not is_known(citation, labels):
             unknown = [item.key for item in citation.items if item.key not in labels]
-            return self.template.render(unknown=unknown, citation=None, href=references_href, titles={})
-        rendered = render(citation, labels)
+            return self.template.render(unknown=unknown, narrative=citation.narrative, links=[], href=references_href, titles={})
         titles = {item.key: self._title(item.key) for item in citation.items}
-        return self.template.render(unknown=[], citation=rendered, href=references_href, titles=titles)
+        links = [(segment, number(segment.key) if number and segment.key else "") for segment in segments(render(citation, labels))]
+        return self.template.render(unknown=[], narrative=citation.narrative, links=links, href=references_href, titles=titles)
 
     def text_of(self, match: re.Match[str]) -> str:
         """The HTML of a citation found by the BRACKETED or NARRATIVE pattern."""

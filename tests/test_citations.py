@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from build_tools.citations.apa import author_dates
 from build_tools.citations.bibliography import parse_bibliography
+from build_tools.citations.index import citation_index
 from build_tools.citations.references import ReferenceList
 from build_tools.citations.syntax import find_citations, normalise_locator, parse_bracketed
 from build_tools.markdown_ext import CitationExtension
@@ -176,3 +177,21 @@ def test_an_unchanged_entry_is_not_parsed_again() -> None:
     assert "vanderberg2001" not in second.parsed, "taken from the cache, not parsed"
     assert "new" in second.parsed
     assert ReferenceList(second, cache).html("vanderberg2001") == first.html("vanderberg2001")
+
+
+def test_citation_anchors_are_numbered_in_reading_order_as_the_index_counts_them() -> None:
+    # Python-Markdown's inline patterns reach the nested list after the paragraph below it.
+    text = "- One\n\n    - Nested [@kolb1984]\n\nLater @kolb1984 and [@kvale1996; @kolb1984, p. 2].\n"
+    ids = [link["id"] for link in convert(text).select("a.citation__link")]
+    assert ids == ["cite-kolb1984-1", "cite-kolb1984-2", "cite-kolb1984-3", "cite-kvale1996-1"]  # APA orders Kolb first
+    index = citation_index([("page.md", "Page", text)])
+    assert index["kolb1984"][0].anchors == ("cite-kolb1984-1", "cite-kolb1984-2", "cite-kolb1984-3")
+
+
+def test_a_citation_in_a_heading_reads_well_in_the_table_of_contents() -> None:
+    bibliography = STUDY_BIB
+    extension = CitationExtension(CitationFormatter(ReferenceList(bibliography)))
+    md = markdown.Markdown(extensions=[extension, "toc"])
+    html = BeautifulSoup(md.convert("## Learning [@kolb1984]\n"), "html.parser")
+    assert " ".join(html.h2.get_text().split()) == "Learning (Kolb, 1984)"
+    assert md.toc_tokens[0]["name"] == "Learning (Kolb, 1984)"

@@ -53,6 +53,14 @@ class RenderedCitation:
     groups: tuple[CitedGroup, ...]
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A run of a citation's text; a run with a key is the part that links to that work."""
+
+    text: str
+    key: str = ""
+
+
 def author_dates(references: Iterable[Reference]) -> dict[str, AuthorDate]:
     """APA labels for every reference, with year suffixes where authors and year coincide."""
     references = tuple(references)
@@ -99,6 +107,32 @@ def render(citation: Citation, labels: Mapping[str, AuthorDate]) -> RenderedCita
         else:
             groups.append(CitedGroup(names, item.prefix, (work,)))
     return RenderedCitation(False, tuple(groups))
+
+
+def segments(citation: RenderedCitation) -> list[Segment]:
+    """The citation as APA prints it, brackets and separators included:
+    "(Thornquist, 1992, 1994a; see Kvale, 1996, p. 33)" or "Kvale (1996, p. 33)"."""
+    if citation.narrative:
+        group = citation.groups[0]
+        work = group.works[0]
+        return [Segment(f"{group.names} ({_when(work)})", work.key)]
+    parts = [Segment("(")]
+    for group_index, group in enumerate(citation.groups):
+        if group_index:
+            parts.append(Segment("; "))
+        if group.prefix:
+            parts.append(Segment(f"{group.prefix} "))
+        for work_index, work in enumerate(group.works):
+            if work_index:
+                parts.append(Segment(", "))
+            named = f"{group.names}, " if work_index == 0 and group.names else ""
+            parts.append(Segment(named + _when(work), work.key))
+    parts.append(Segment(")"))
+    return parts
+
+
+def _when(work: CitedWork) -> str:
+    return f"{work.year}, {work.locator}" if work.locator else work.year
 
 
 def _names(reference: Reference, ambiguous_surnames: set[str]) -> tuple[str, str, str]:

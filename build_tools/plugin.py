@@ -22,7 +22,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .citations.export import article_bibtex, article_csl_json, article_ris
 from .citations.index import CitingPage, citation_index
 from .citations.cache import FormattingCache
 from .citations.references import ReferenceList
@@ -149,6 +148,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         downloads: list[tuple[str, str | bytes]] = [(self.paths.bibliography, self.layout.path(self.layout.bibliography).read_bytes())]
         article = self.study.article
         if article is not None:
+            from .citations.export import article_bibtex, article_csl_json, article_ris  # pybtex, only for an article
+
             downloads += [(self.paths.article_bibtex, article_bibtex(article)), (self.paths.article_ris, article_ris(article)),
                           (self.paths.article_csl, article_csl_json(article))]
         return downloads

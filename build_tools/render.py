@@ -17,15 +17,13 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .citations.apa import is_known, render, segments
-from .citations.export import article_entry
 from .citations.index import CitingPage
 from .citations.metadata import reference_tags, scholarly_article
-from .citations.references import MARKDOWN, ReferenceList
+from .citations.references import ReferenceList
 from .citations.syntax import parse_bracketed, parse_narrative
 from .exports import codebook, study_json, taguette_csv
 from .schema import schema_text
 from .templating import templates
-from .citations.style import APA7Style
 from .journey import layout
 from .markup import demote_headings, section
 from .model import Citation, Passage, QuotationPlacement, Stage, Study, Theme
@@ -193,7 +191,12 @@ class StudyRenderer:
         article = self.study.article
         if article is None:
             return ""
-        citation = APA7Style().format_entry(article.year, article_entry(article)).text.render(MARKDOWN)
+        from pybtex.backends.markdown import Backend as MarkdownBackend  # pybtex only where an article is cited
+
+        from .citations.export import article_entry
+        from .citations.style import APA7Style
+
+        citation = APA7Style().format_entry(article.year, article_entry(article)).text.render(MarkdownBackend())
         downloads = {name: relative(path, page) for name, path in (
             ("bibtex", self.paths.article_bibtex), ("ris", self.paths.article_ris),
             ("csl", self.paths.article_csl), ("bibliography", self.paths.bibliography))}

@@ -52,6 +52,31 @@ def test_a_bare_mkdocs_site_with_only_a_bib_file(tmp_path: Path) -> None:
     assert soup(site / "references" / "index.html").select_one("#ref-kolb1984") is not None
 
 
+def test_a_second_build_takes_the_bibliography_from_its_cache_without_loading_pybtex(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Notes\n\nAs @kvale1996 says [see @lauvas1987, p. 2].\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(
+        "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, publisher = {Sage}, year = {1996}}\n"
+        "@book{lauvas1987, author = {Lauv{\\aa}s, P.}, title = {Handledning}, publisher = {Studentlitt.}, year = {1987}}\n"
+        "@book{uncited, author = {Nobody, N.}, title = {Never cited}, year = {2000}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
+    build = ("import sys; from mkdocs.config import load_config; from mkdocs.commands.build import build; "
+             "build(load_config('mkdocs.yml')); print(sorted(name for name in sys.modules if name.startswith('pybtex'))[:1])")
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+    def run() -> tuple[str, bytes]:
+        result = subprocess.run([sys.executable, "-c", build], cwd=tmp_path, capture_output=True, text=True, check=True, env=environment)
+        return result.stdout.strip(), (tmp_path / "site" / "references" / "index.html").read_bytes()
+
+    first, first_references = run()
+    second, second_references = run()
+    assert (first, second) == ("['pybtex']", "[]"), "the first build parses and formats; the second only reads its cache"
+    assert second_references == first_references
+    assert "Lauvås, P. (1987)" in second_references.decode("utf-8")
+
+
 def test_serve_watches_every_source_folder(project: Path) -> None:
     from mkdocs.config import load_config
 

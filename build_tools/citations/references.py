@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-
-from pybtex.backends.html import Backend as HTMLBackend
-from pybtex.backends.markdown import Backend as MarkdownBackend
+from typing import TYPE_CHECKING
 
 from ..model import Reference
 from .apa import AuthorDate, author_dates
-from .bibliography import PLAIN_TEXT, Bibliography, plain_text
+from .bibliography import Bibliography
 from .cache import FormattingCache
-from .style import APA7Style
 
-MARKDOWN = MarkdownBackend()
-HTML = HTMLBackend()
+if TYPE_CHECKING:
+    from .style import APA7Style
 
 
 class ReferenceList:
@@ -45,6 +42,8 @@ class ReferenceList:
 
     def fields(self, key: str) -> dict[str, str]:
         """The entry's fields as plain text (LaTeX decoded), for metadata."""
+        from .bibtex import plain_text
+
         return {name.lower(): plain_text(value) for name, value in self.bibliography.entry(key).fields.items()}
 
     def html(self, key: str) -> str:
@@ -56,10 +55,15 @@ class ReferenceList:
     def _formatted(self, key: str) -> tuple[str, str]:
         digest, label = self.bibliography.digest(key), self.labels[key].year
         found = self.cache.formatted.get((digest, label))
-        if found is None:
+        if found is None:  # pybtex is needed only now: entries formatted by an earlier build are cached
+            from pybtex.backends.html import Backend as HTMLBackend
+
+            from .bibtex import PLAIN_TEXT
+            from .style import APA7Style
+
             if self._style is None:
                 self._style = APA7Style()
             rich = self._style.format_entry(label, self.bibliography.entry(key)).text
-            found = (rich.render(HTML), rich.render(PLAIN_TEXT))
+            found = (rich.render(HTMLBackend()), rich.render(PLAIN_TEXT))
             self.cache.store(digest, label, *found)
         return found

@@ -15,7 +15,7 @@ from pybtex.style.formatting import BaseStyle
 from pybtex.style.labels import BaseLabelStyle
 
 from .apa import author_dates
-from .bibliography import latex_text, name_from_person, reference_from_entry
+from .bibtex import latex_text, name_from_person, reference_from_entry
 
 MAX_LISTED_AUTHORS = 20
 ORDINAL_EDITIONS = {"1": "1st", "2": "2nd", "3": "3rd"}

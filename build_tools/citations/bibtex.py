@@ -1,0 +1,123 @@
+"""pybtex at the edge: parse one BibTeX entry, decode LaTeX, and turn entries into the model.
+
+Kept apart from :mod:`.bibliography` so that pybtex is imported only when an entry has to be
+parsed or formatted: a build whose entries are all known from its cache never loads it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pybtex.backends.plaintext import Backend as PlainTextBackend
+from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.input.bibtex import Parser
+from pybtex.exceptions import PybtexError
+from pybtex.richtext import Protected, String, Text
+from pybtex.scanner import PybtexSyntaxError
+
+from ..model import Location, Name, Reference
+from ..problems import Problem
+
+CONFIDENCE_LEVELS = ("certain", "probable", "unknown")
+_NEEDS_LATEX = re.compile(r"[\\$~`]|''|\{[^{}]*\{")
+_BRACED = re.compile(r"(\{[^{}]*\})")
+# One backend instance: pybtex's render_as() looks its backend up among entry points on every call.
+PLAIN_TEXT = PlainTextBackend()
+
+
+class EntryParser(Parser):
+    """pybtex's parser for one entry at a time, raising on its first problem instead of printing it.
+
+    ``@string`` macros given first stay known to the entries parsed after them.
+    """
+
+    def __init__(self, macros: tuple[str, ...] = ()):
+        super().__init__()
+        for text in macros:
+            self.parse_string(text)
+
+    def handle_error(self, error: Exception) -> None:
+        raise error
+
+    def entries(self, text: str, path: str, line: int, key: str) -> tuple[dict[str, Entry], Problem | None]:
+        """The entries in ``text`` (a chunk of ``path`` starting at ``line``), or why it is malformed."""
+        self.data = BibliographyData()
+        try:
+            return dict(self.parse_string(text).entries), None
+        except PybtexSyntaxError as error:
+            reason = re.sub(r"^syntax error in line \d+: ", "", str(error))
+            near = line + getattr(error, "lineno", 1) - 1
+            name = f" '{key}'" if key else ""
+            return {}, Problem(path, line, f"malformed BibTeX entry{name}: {reason} (near line {near}; is a brace or comma missing?)")
+        except PybtexError as error:
+            return {}, Problem(path, line, f"malformed BibTeX: {error}")
+
+
+def reference_from_entry(key: str, entry: Entry, location: Location = Location("", 0)) -> Reference:
+    """The model of one pybtex entry; an unrecognised confidence counts as unknown."""
+    fields = entry.fields
+    confidence = plain_text(fields.get("confidence", "certain")).strip().lower()
+    return Reference(
+        key=key,
+        entry_type=entry.type.lower(),
+        authors=tuple(name_from_person(person) for person in entry.persons.get("author", ())),
+        editors=tuple(name_from_person(person) for person in entry.persons.get("editor", ())),
+        year=plain_text(fields.get("year", "")).strip(),
+        title=plain_text(fields.get("title", "")),
+        confidence=confidence if confidence in CONFIDENCE_LEVELS else "unknown",  # type: ignore[arg-type]
+        annote=plain_text(fields.get("annote", "")),
+        source=location,
+    )
+
+
+def check_entry(reference: Reference, entry: Entry) -> list[Problem]:
+    where = reference.source
+    problems = []
+    given = plain_text(entry.fields.get("confidence", "certain")).strip().lower()
+    if given not in CONFIDENCE_LEVELS:
+        problems.append(Problem(where.path, where.line, f"entry '{reference.key}': confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, not '{given}'"))
+    if not reference.creators and not reference.title:
+        problems.append(Problem(where.path, where.line, f"entry '{reference.key}' has no author, editor or title to cite it by"))
+    return problems
+
+
+def name_from_person(person: Person) -> Name:
+    """A pybtex person as the model's name; BibTeX's ``others`` becomes "et al."."""
+    if str(person) == "others":
+        return Name(last="others", is_others=True)
+    return Name(
+        last=plain_text(" ".join(person.last_names)),
+        first=plain_text(" ".join(person.first_names + person.middle_names)),
+        von=plain_text(" ".join(person.prelast_names)),
+        junior=plain_text(" ".join(person.lineage_names)),
+    )
+
+
+def latex_text(latex: str) -> Text:
+    """Rich text from a BibTeX value: {braced} parts protected, LaTeX accents and quotes decoded.
+
+    Most values hold no LaTeX beyond braces; those skip latexcodec, which is slow on big files.
+    """
+    if _NEEDS_LATEX.search(latex):
+        return Text.from_latex(latex)
+    latex = _dashes(latex)
+    if "{" not in latex and "}" not in latex:
+        return Text(latex)
+    parts: list = []
+    for piece in _BRACED.split(latex):
+        if piece.startswith("{") and piece.endswith("}"):
+            parts.append(Protected(piece[1:-1]))
+        elif piece:
+            parts.append(String(piece.replace("{", "").replace("}", "")))
+    return Text(*parts)
+
+
+def plain_text(latex: str) -> str:
+    """LaTeX accents, quotes and braces decoded: ``Lauv{\\aa}s`` -> ``Lauvås``."""
+    if _NEEDS_LATEX.search(latex):
+        return Text.from_latex(latex).render(PLAIN_TEXT)
+    return _dashes(latex).replace("{", "").replace("}", "")
+
+
+def _dashes(text: str) -> str:
+    return text.replace("---", "—").replace("--", "–")

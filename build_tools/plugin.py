@@ -121,7 +121,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         pages += [(uri, title, markdown) for uri, title, markdown, _ in generated]
         order = _nav_order(config.nav)
         cited_in = citation_index(sorted(pages, key=lambda page: order.get(page[0], len(order))))
-        generated.append((self.paths.references, "References", self.renderer.references_page(set(cited_in)), self.layout.bibliography))
+        references_title, references_page = self.renderer.references_page(set(cited_in))
+        generated.append((self.paths.references, references_title, references_page, self.layout.bibliography))
         if self.study.themes:
             offline = ""
             if self.config.offline_edition and not self.building_offline:  # written after the build, so linked by URL

@@ -166,10 +166,13 @@ class StudyRenderer:
     def citation_formatter(self) -> CitationFormatter:
         return CitationFormatter(self.references)
 
-    def references_page(self, cited_keys: set[str]) -> str:
-        """The references page; its list is put in by :meth:`reference_list` once the page is HTML."""
-        return self._page("references.md.j2", self.paths.references, entries=self.references.ordered(cited_keys),
-                          placeholder=REFERENCES_PLACEHOLDER)
+    def references_page(self, cited_keys: set[str]) -> tuple[str, str]:
+        """The references page's title and Markdown. A page the site has at that path is its
+        introduction; the list is put in by :meth:`reference_list` once the page is HTML."""
+        own = next((page for page in self.study.pages if page.uri == self.paths.references), None)
+        title = own.title if own else "References"
+        return title, self._page("references.md.j2", self.paths.references, entries=self.references.ordered(cited_keys),
+                                 placeholder=REFERENCES_PLACEHOLDER, title=title, intro=own.markdown if own else "")
 
     def references_section(self, keys: list[str]) -> str:
         """Markdown for "References cited on this page"; the list itself follows as HTML."""
@@ -182,9 +185,10 @@ class StudyRenderer:
         Lists are rendered after Markdown, straight from the cached entries: Python-Markdown would
         spend more time re-reading them than formatting took.
         """
-        return self.env.get_template("reference_list.html.j2").render(
-            entries=self.references.ordered(keys), references=self.references, full=cited_in is not None,
-            cited_in=cited_in or {}, href=href)
+        entries = [(reference, Markup(self.references.html(reference.key))) for reference in self.references.ordered(keys)]
+        if cited_in is None:
+            return self.env.get_template("reference_list.html.j2").render(entries=entries)
+        return self.env.get_template("references_full.html.j2").render(entries=entries, cited_in=cited_in, href=href)
 
     def cite_article(self, page: str) -> str:
         """The article's APA citation and its downloads, as Markdown for the page at ``page``."""

@@ -49,7 +49,25 @@ def test_a_bare_mkdocs_site_with_only_a_bib_file(tmp_path: Path) -> None:
     page = soup(site / "index.html")
     assert [" ".join(s.get_text().split()) for s in page.select("span.citation")] == ["Kvale (1996)", "(see also Kolb, 1984, p. 2)"]
     assert page.select_one("a.citation__link")["href"] == "references/#ref-kvale1996"
-    assert soup(site / "references" / "index.html").select_one("#ref-kolb1984") is not None
+    references = soup(site / "references" / "index.html")
+    assert references.select_one("#ref-kolb1984") is not None
+    assert references.h1.get_text(strip=True) == "References"
+    assert "manuscript" not in references.get_text(), "the study's own introduction is not every site's"
+
+
+def test_a_site_introduces_its_references_page_in_its_own_words(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "references.md").write_text("# Works cited\n\nCollected by *our* reading group.\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, publisher = {Sage}, year = {1996}}\n"
+                                       "@book{later, title = {Known only by its citation}, confidence = {unknown}}\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
+    (tmp_path / "docs" / "index.md").write_text("# Notes\n\nAs @kvale1996 says [@later].\n", encoding="utf-8")
+    references = soup(build_site(tmp_path) / "references" / "index.html")
+    assert references.h1.get_text(strip=True) == "Works cited"
+    text = " ".join(references.get_text().split())
+    assert "Collected by our reading group." in text
+    assert "1 of the 2 works cited are known only from their in-text citation" in text
+    assert [entry["id"] for entry in references.select(".reference")] == ["ref-later", "ref-kvale1996"]  # "Known…" before "Kvale"
 
 
 def test_a_second_build_takes_the_bibliography_from_its_cache_without_loading_pybtex(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from .syntax import find_citations
+from .syntax import cited_keys
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,8 @@ def citation_index(pages: Iterable[tuple[str, str, str]]) -> dict[str, tuple[Cit
     index: dict[str, list[CitingPage]] = defaultdict(list)
     for uri, title, markdown in pages:
         counts: dict[str, int] = defaultdict(int)
-        for found in find_citations(markdown, uri):
-            for item in found.citation.items if found.citation else ():
-                counts[item.key] += 1
+        for key in cited_keys(markdown):
+            counts[key] += 1
         for key, count in counts.items():
             index[key].append(CitingPage(uri, title, tuple(anchor(key, n) for n in range(1, count + 1))))
     return {key: tuple(pages_citing) for key, pages_citing in index.items()}

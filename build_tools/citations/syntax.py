@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..markup import mask_code_and_links
 from ..model import Citation, CitationItem, Location
@@ -81,29 +82,43 @@ class FoundCitation:
 
 def find_citations(markdown: str, path: str, first_line: int = 1) -> list[FoundCitation]:
     """Every citation in ``markdown`` (whose first line is ``first_line`` of ``path``)."""
+    found = []
+    for offset, line, citation, error in _citations_in(markdown):
+        location = Location(path, first_line + line)
+        if citation is not None:
+            citation = Citation(citation.items, citation.narrative, location)
+        found.append(FoundCitation(citation, path, location.line, offset, error))
+    return found
+
+
+def cited_keys(markdown: str) -> list[str]:
+    """The key of every work cited in ``markdown``, in document order (a key as often as it is cited)."""
+    return [item.key for _, _, citation, _ in _citations_in(markdown) if citation for item in citation.items]
+
+
+@lru_cache(maxsize=1024)
+def _citations_in(markdown: str) -> tuple[tuple[int, int, Citation | None, str], ...]:
+    """(offset, line index, citation or None, syntax error) of each citation, in document order.
+
+    Kept per text: the source check and the citation index read the same pages in one build.
+    """
     if "@" not in markdown:
-        return []
+        return ()
     masked = mask_code_and_links(markdown)
-    found: list[FoundCitation] = []
+    found: list[tuple[int, int, Citation | None, str]] = []
     taken: list[tuple[int, int]] = []
-
     newlines = [match.start() for match in re.finditer("\n", masked)]
-
-    def line_at(offset: int) -> int:
-        return first_line + bisect_left(newlines, offset)
-
     for match in BRACKETED.finditer(masked):
         taken.append(match.span())
-        location = Location(path, line_at(match.start()))
+        line = bisect_left(newlines, match.start())
         try:
-            found.append(FoundCitation(parse_bracketed(match["body"], location), path, location.line, match.start()))
+            found.append((match.start(), line, parse_bracketed(match["body"]), ""))
         except CitationSyntaxError as error:
-            found.append(FoundCitation(None, path, location.line, match.start(), str(error)))
+            found.append((match.start(), line, None, str(error)))
     starts = [start for start, _ in taken]
     for match in NARRATIVE.finditer(masked):
         inside = bisect_right(starts, match.start()) - 1
         if inside >= 0 and match.start() < taken[inside][1]:
             continue  # the @key of a bracketed citation, already found
-        location = Location(path, line_at(match.start()))
-        found.append(FoundCitation(parse_narrative(match["key"], match["locator"], location), path, location.line, match.start()))
-    return sorted(found, key=lambda item: item.offset)
+        found.append((match.start(), bisect_left(newlines, match.start()), parse_narrative(match["key"], match["locator"]), ""))
+    return tuple(sorted(found, key=lambda item: item[0]))

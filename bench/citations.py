@@ -3,9 +3,12 @@
 One synthetic workload (a 5,000-entry .bib, 100 pages each citing 10 keys) is built three ways in
 one run, each several times; the script prints median build times and the overhead ratio
 ours / mkdocs-bibtex (overhead = build time minus the plain build's). Our plugin keeps what it
-parsed and formatted in .cache/ for the next build, so its first (cold) build is shown apart from
-the median of the later (warm) ones. mkdocs-bibtex goes into a throwaway virtual environment made
-by this script, beside the same MkDocs version.
+parsed and formatted in .cache/ for the next build, so it is timed both ways: cold (its cache
+deleted first) and warm (right after a build). The builds run in turn, round after round, so that
+the machine's drifts in speed fall on every one alike. mkdocs-bibtex goes into a throwaway virtual environment made
+by this script, beside the same MkDocs version; pip byte-compiles it as it installs it, so this
+project's package is byte-compiled too before timing (an editable install run with
+PYTHONDONTWRITEBYTECODE would otherwise compile its modules again in every build).
 
     .venv/bin/python bench/citations.py [--entries 5000] [--pages 100] [--cites 10] [--runs 5]
 """
@@ -13,8 +16,10 @@ by this script, beside the same MkDocs version.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,6 +27,7 @@ import tempfile
 import time
 import venv
 from pathlib import Path
+from typing import Callable
 
 SURNAMES = ["Smith", "Jones", "Berg", "Lauv{\\aa}s", "K{\\\"o}rner", "Nguyen", "Garcia", "Olsen", "Haddad", "Kowalski",
             "van der Berg", "Martin", "Rossi", "Tanaka", "Müller", "Dubois", "Andersson", "Silva", "Cohen", "Okafor"]
@@ -64,15 +70,22 @@ def throwaway_venv(root: Path) -> Path:
     return python
 
 
-def median_build(python: Path | str, root: Path, config: str, runs: int) -> float:
-    times = []
+def build_seconds(python: Path | str, root: Path, config: str) -> float:
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    subprocess.run([str(python), "-m", "mkdocs", "build", "-q", "-f", config, "-d", str(root / f"site-{Path(config).stem}")],
+                   cwd=root, check=True, env=environment, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def interleaved_medians(builds: dict[str, Callable[[], float]], runs: int) -> dict[str, float]:
+    """Median seconds of each build, run in turn round after round so that the machine's drifts in
+    speed fall on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in builds}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([str(python), "-m", "mkdocs", "build", "-q", "-f", config, "-d", str(root / f"site-{Path(config).stem}")],
-                       cwd=root, check=True, env=environment, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, build in builds.items():
+            times[name].append(build())
+    return {name: statistics.median(seconds) for name, seconds in times.items()}
 
 
 def main() -> None:
@@ -83,24 +96,36 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-bibtex", action="store_true", help="measure only the plain build and ours")
     arguments = parser.parse_args()
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "build_tools", quiet=1)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         write_workload(root, arguments.entries, arguments.pages, arguments.cites)
         print(f"workload: {arguments.entries} entries, {arguments.pages} pages x {arguments.cites} citations, median of {arguments.runs} builds")
-        plain = median_build(sys.executable, root, "plain.yml", arguments.runs)
-        cold = median_build(sys.executable, root, "ours.yml", 1)
-        ours = median_build(sys.executable, root, "ours.yml", arguments.runs)
+
+        def cold() -> float:
+            shutil.rmtree(root / ".cache", ignore_errors=True)
+            return build_seconds(sys.executable, root, "ours.yml")
+
+        builds: dict[str, Callable[[], float]] = {
+            "plain": lambda: build_seconds(sys.executable, root, "plain.yml"),
+            "cold": cold,
+            "warm": lambda: build_seconds(sys.executable, root, "ours.yml"),  # right after a build that filled the cache
+        }
+        if not arguments.skip_bibtex:
+            python = throwaway_venv(root)
+            builds["bibtex plain"] = lambda: build_seconds(python, root, "plain.yml")
+            builds["bibtex"] = lambda: build_seconds(python, root, "bibtex.yml")
+        medians = interleaved_medians(builds, arguments.runs)
+        plain = medians["plain"]
         print(f"plain (no citation plugin): {plain:.2f} s")
-        print(f"this project, cold cache:   {cold:.2f} s (overhead {cold - plain:.2f} s)")
-        print(f"this project, warm cache:   {ours:.2f} s (overhead {ours - plain:.2f} s)")
+        print(f"this project, cold cache:   {medians['cold']:.2f} s (overhead {medians['cold'] - plain:.2f} s)")
+        print(f"this project, warm cache:   {medians['warm']:.2f} s (overhead {medians['warm'] - plain:.2f} s)")
         if arguments.skip_bibtex:
             return
-        python = throwaway_venv(root)
-        bibtex_plain = median_build(python, root, "plain.yml", arguments.runs)
-        bibtex = median_build(python, root, "bibtex.yml", arguments.runs)
-        print(f"mkdocs-bibtex:              {bibtex:.2f} s (overhead {bibtex - bibtex_plain:.2f} s over its own plain build, {bibtex_plain:.2f} s)")
-        theirs = bibtex - bibtex_plain
-        print(f"overhead ratio ours / mkdocs-bibtex: warm {(ours - plain) / theirs:.3f}, cold {(cold - plain) / theirs:.3f} (target: at most 0.100)")
+        theirs = medians["bibtex"] - medians["bibtex plain"]
+        print(f"mkdocs-bibtex:              {medians['bibtex']:.2f} s (overhead {theirs:.2f} s over its own plain build, {medians['bibtex plain']:.2f} s)")
+        print(f"overhead ratio ours / mkdocs-bibtex: warm {(medians['warm'] - plain) / theirs:.3f}, "
+              f"cold {(medians['cold'] - plain) / theirs:.3f} (target: at most 0.100)")
 
 
 if __name__ == "__main__":

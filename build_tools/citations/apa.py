@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from ..model import Citation, Reference
+from ..model import Citation, Name, Reference
 
 NO_DATE = "n.d."
 
@@ -156,12 +156,13 @@ def _names(reference: Reference, ambiguous_surnames: set[str]) -> tuple[str, str
 
 def _surnames_needing_initials(references: tuple[Reference, ...]) -> set[str]:
     """APA 8.20: first authors who share a surname but not initials are told apart by initials."""
-    initials_by_surname: dict[str, set[str]] = defaultdict(set)
+    first_authors: dict[str, dict[str, Name]] = defaultdict(dict)  # surname -> given names -> name
     for reference in references:
         named = [name for name in reference.creators if not name.is_others]
-        if named and named[0].initials:
-            initials_by_surname[named[0].surname].add(named[0].initials)
-    return {surname for surname, initials in initials_by_surname.items() if len(initials) > 1}
+        if named and named[0].first:
+            first_authors[named[0].surname].setdefault(named[0].first, named[0])
+    return {surname for surname, names in first_authors.items()
+            if len(names) > 1 and len({name.initials for name in names.values()} - {""}) > 1}
 
 
 def _suffix(index: int) -> str:
@@ -171,6 +172,8 @@ def _suffix(index: int) -> str:
 
 def _fold(text: str) -> str:
     """A sort key that ignores case and accents, so "Körner" sorts with "Korner"."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 

@@ -20,7 +20,10 @@ from ..problems import Problem
 if TYPE_CHECKING:
     from pybtex.database import Entry
 
-_ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+# An entry starts on a line whose first non-blank character is "@" ("\n" found by a search is
+# several times faster than a MULTILINE "^" on a large file).
+_ENTRY_START = re.compile(r"\n[ \t]*@")
+_FIRST_ENTRY = re.compile(r"[ \t]*@")
 _ENTRY_HEAD = re.compile(r"[ \t]*@\s*(\w+)\s*[{(]\s*([^,\s}]*)")
 
 
@@ -90,7 +93,8 @@ def _digest(text: str) -> str:
 def scan(text: str) -> tuple[Chunk, ...]:
     """Cut BibTeX into entries at each line starting with ``@``: cheap, and line numbers stay exact."""
     chunks = []
-    starts = [match.start() for match in _ENTRY_START.finditer(text)]
+    starts = [0] if _FIRST_ENTRY.match(text) else []
+    starts += [match.start() + 1 for match in _ENTRY_START.finditer(text)]
     line, previous = 1, 0
     for index, start in enumerate(starts):
         line += text.count("\n", previous, start)
@@ -127,7 +131,8 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
             if known is not None:
                 digest = digests[chunk.key] = _digest(source)
                 if digest in known:
-                    references.append(replace(known[digest], source=Location(path, chunk.line)))
+                    reference, where = known[digest], Location(path, chunk.line)
+                    references.append(reference if reference.source == where else replace(reference, source=where))
                     continue
         if parser is None:
             from .bibtex import EntryParser, check_entry, reference_from_entry

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
-from ..model import Location, Reference
+from ..model import Reference
 
 
 @cache
@@ -57,8 +57,9 @@ class FormattingCache:
         self.changed = False
 
     def remember(self, digest: str, reference: Reference) -> None:
-        if digest not in self.references:
-            self.references[digest] = replace(reference, source=Location("", 0))
+        """Keep ``reference`` (with where it was last read: unchanged, it is taken as it is)."""
+        if self.references.get(digest) is not reference:
+            self.references[digest] = reference
             self.changed = True
 
     def store(self, digest: str, label: str, html: str, text: str) -> None:

@@ -32,6 +32,7 @@ class CitationSyntaxError(ValueError):
     """A bracket that looks like a citation but is not one pandoc would accept."""
 
 
+@lru_cache(maxsize=4096)  # the source check and the Markdown extension read the same citations
 def parse_bracketed(body: str, location: Location | None = None) -> Citation:
     """Parse the inside of ``[...]``: items separated by semicolons."""
     items = []

@@ -80,7 +80,7 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
     """
     problems: list[Problem] = []
     bib_text = _read_bibliography(layout, problems)
-    known_keys = {chunk.key for chunk in scan(bib_text)} if bib_text is not None else None
+    known_keys = {key for _, _, key, _, _ in scan(bib_text)} if bib_text is not None else None
     stage_docs = _read_folder(layout, layout.stages, problems)
     theme_docs = _read_folder(layout, layout.themes, problems)
     quotation_docs = _read_folder(layout, layout.quotes, problems)

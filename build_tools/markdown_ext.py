@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -25,7 +24,6 @@ from markdown.util import HTML_PLACEHOLDER_RE, STX
 from markupsafe import Markup
 
 from .citations.bibliography import parse_bibliography
-from .citations.index import anchor
 from .citations.references import ReferenceList
 from .citations.syntax import BRACKETED, NARRATIVE, CitationSyntaxError, parse_bracketed, parse_narrative
 from .markup import SHORTCODE
@@ -88,20 +86,21 @@ class _PendingCitations(Treeprocessor):
     def __init__(self, md: Markdown, extension: CitationExtension):
         super().__init__(md)
         self.extension = extension
-        self.citations: dict[int, Citation] = {}
+        self.citations: dict[int, tuple[Citation, str]] = {}  # stash index -> citation, its source text
 
-    def placeholder(self, citation: Citation) -> str:
-        self.citations[self.md.htmlStash.html_counter] = citation
+    def placeholder(self, citation: Citation, source: str) -> str:
+        self.citations[self.md.htmlStash.html_counter] = (citation, source)
         return self.md.htmlStash.store("")
 
     def run(self, root: etree.Element) -> None:
         if not self.citations:
             return
-        counts: dict[str, int] = defaultdict(int)
-        for index in [*self._in_reading_order(root), *sorted(self.citations)]:
-            citation = self.citations.pop(index, None)
-            if citation is not None:
-                self.md.htmlStash.rawHtmlBlocks[index] = self._html(citation, counts)
+        order = [index for index in dict.fromkeys([*self._in_reading_order(root), *sorted(self.citations)]) if index in self.citations]
+        assert self.extension.formatter is not None
+        rendered = self.extension.formatter.page_html([self.citations[index] for index in order], self.extension.references_url)
+        for index, html in zip(order, rendered):
+            self.md.htmlStash.rawHtmlBlocks[index] = html
+        self.citations.clear()
 
     def _in_reading_order(self, element: etree.Element) -> Iterator[int]:
         """Stash indexes of placeholders in the text under ``element``, as a reader meets them."""
@@ -115,14 +114,6 @@ class _PendingCitations(Treeprocessor):
         if text and STX in text:
             yield from (int(match.group(1)) for match in HTML_PLACEHOLDER_RE.finditer(text))
 
-    def _html(self, citation: Citation, counts: dict[str, int]) -> str:
-        def number(key: str) -> str:
-            counts[key] += 1
-            return anchor(key, counts[key])
-
-        assert self.extension.formatter is not None
-        return self.extension.formatter.html(citation, self.extension.references_url, number)
-
 
 class _BracketedCitation(InlineProcessor):
     def __init__(self, pattern: str, pending: _PendingCitations):
@@ -134,7 +125,7 @@ class _BracketedCitation(InlineProcessor):
             citation = parse_bracketed(m.group("body"))
         except CitationSyntaxError:
             return None, None, None
-        return self.pending.placeholder(citation), m.start(0), m.end(0)
+        return self.pending.placeholder(citation, m.group(0)), m.start(0), m.end(0)
 
 
 class _NarrativeCitation(InlineProcessor):
@@ -144,7 +135,7 @@ class _NarrativeCitation(InlineProcessor):
 
     def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[override]
         citation = parse_narrative(m.group("key"), m.group("locator"))
-        return self.pending.placeholder(citation), m.start(0), m.end(0)
+        return self.pending.placeholder(citation, m.group(0)), m.start(0), m.end(0)
 
 
 class _Shortcodes(Preprocessor):

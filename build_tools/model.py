@@ -13,7 +13,7 @@ from typing import Literal, Union
 ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where something was written: the file (relative to the project root) and the line."""
 
@@ -91,7 +91,7 @@ class Quotation:
     source: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Name:
     """One person (or group) named in a reference, split as BibTeX splits names."""
 
@@ -115,7 +115,7 @@ class Name:
 Confidence = Literal["certain", "probable", "unknown"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A cited work as far as it is known: ``confidence: unknown`` means not yet established."""
 
@@ -139,7 +139,7 @@ class Reference:
         return self.authors or self.editors
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitationItem:
     """One work inside a citation, with what pandoc allows around it."""
 
@@ -149,7 +149,7 @@ class CitationItem:
     suppress_author: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """A citation as written in a source: ``[@a; @b, p. 3]`` (parenthetical) or ``@a`` (narrative)."""
 

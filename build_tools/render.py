@@ -8,6 +8,7 @@ Markdown sources (``../themes/x.md``), so MkDocs turns them into URLs and valida
 from __future__ import annotations
 
 import posixpath
+from collections import defaultdict
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,7 +18,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .citations.apa import is_known, render, segments
-from .citations.index import CitingPage
+from .citations.cache import digest_of
+from .citations.index import CitingPage, anchor
 from .citations.metadata import reference_tags, scholarly_article
 from .citations.references import ReferenceList
 from .citations.syntax import parse_bracketed, parse_narrative
@@ -26,7 +28,7 @@ from .schema import schema_text
 from .templating import templates
 from .journey import layout
 from .markup import demote_headings, section
-from .model import Citation, Passage, QuotationPlacement, Stage, Study, Theme
+from .model import Citation, Passage, QuotationPlacement, Reference, Stage, Study, Theme
 
 
 @dataclass(frozen=True)
@@ -182,13 +184,22 @@ class StudyRenderer:
                        cited_in: dict[str, tuple[CitingPage, ...]] | None = None) -> str:
         """The references for ``keys`` as HTML; with ``cited_in``, the full list with back-links.
 
-        Lists are rendered after Markdown, straight from the cached entries: Python-Markdown would
-        spend more time re-reading them than formatting took.
+        Lists are rendered after Markdown, straight from the cached entries (Python-Markdown would
+        spend more time re-reading them than formatting took), and kept for the next build.
         """
-        entries = [(reference, Markup(self.references.html(reference.key))) for reference in self.references.ordered(keys)]
+        references = self.references
+
+        def entries() -> list[tuple[Reference, Markup]]:
+            return [(reference, Markup(references.html(reference.key))) for reference in references.ordered(keys)]
+
         if cited_in is None:
-            return self.env.get_template("reference_list.html.j2").render(entries=entries)
-        return self.env.get_template("references_full.html.j2").render(entries=entries, cited_in=cited_in, href=href)
+            return references.cache.render(digest_of(references.state, "list", *sorted(keys)),
+                                           lambda: self.env.get_template("reference_list.html.j2").render(entries=entries()))
+        targets = {citing.uri: href(citing.uri, "") for places in cited_in.values() for citing in places}
+        key = digest_of(references.state, "full", *(f"{key}={cited_in[key]!r}" for key in sorted(keys)),
+                        *(f"{uri}={url}" for uri, url in sorted(targets.items())))
+        return references.cache.render(key, lambda: self.env.get_template("references_full.html.j2").render(
+            entries=entries(), cited_in=cited_in, href=href))
 
     def cite_article(self, page: str) -> str:
         """The article's APA citation and its downloads, as Markdown for the page at ``page``."""
@@ -258,6 +269,21 @@ class CitationFormatter:
         titles = {item.key: self._title(item.key) for item in citation.items}
         links = [(segment, number(segment.key) if number and segment.key else "") for segment in segments(render(citation, labels))]
         return self.template.render(unknown=[], narrative=citation.narrative, links=links, href=references_href, titles=titles)
+
+    def page_html(self, citations: list[tuple[Citation, str]], references_href: str) -> tuple[str, ...]:
+        """The HTML of a page's citations, given in reading order with their source text; the
+        n-th link to a work gets the anchor ``cite-<key>-<n>``. Kept for the next build."""
+        def render_all() -> tuple[str, ...]:
+            counts: dict[str, int] = defaultdict(int)
+
+            def number(key: str) -> str:
+                counts[key] += 1
+                return anchor(key, counts[key])
+
+            return tuple(self.html(citation, references_href, number) for citation, _ in citations)
+
+        key = digest_of(self.references.state, "citations", references_href, *(source for _, source in citations))
+        return self.references.cache.render(key, render_all)
 
     def text_of(self, match: re.Match[str]) -> str:
         """The HTML of a citation found by the BRACKETED or NARRATIVE pattern."""

@@ -93,6 +93,11 @@ def test_a_second_build_takes_the_bibliography_from_its_cache_without_loading_py
     assert (first, second) == ("['pybtex']", "[]"), "the first build parses and formats; the second only reads its cache"
     assert second_references == first_references
     assert "Lauvås, P. (1987)" in second_references.decode("utf-8")
+    edit(tmp_path / "refs.bib", "title = {InterViews}", "title = {InterViews: An introduction}")
+    _, third_references = run()
+    link = soup(tmp_path / "site" / "index.html").select_one("a.citation__link")
+    assert link["title"].startswith("Kvale, S. (1996). Interviews: An introduction."), "nothing stale is kept"
+    assert "Interviews: An introduction" in third_references.decode("utf-8")
 
 
 def test_serve_watches_every_source_folder(project: Path) -> None:

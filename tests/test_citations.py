@@ -195,3 +195,17 @@ def test_a_citation_in_a_heading_reads_well_in_the_table_of_contents() -> None:
     html = BeautifulSoup(md.convert("## Learning [@kolb1984]\n"), "html.parser")
     assert " ".join(html.h2.get_text().split()) == "Learning (Kolb, 1984)"
     assert md.toc_tokens[0]["name"] == "Learning (Kolb, 1984)"
+
+
+def test_rendered_html_is_kept_only_while_a_build_asks_for_it(tmp_path: Path) -> None:
+    from build_tools.citations.cache import FormattingCache
+
+    path = tmp_path / "cache.pickle"
+    first = FormattingCache()
+    assert first.render("a", lambda: "<span>A</span>") == "<span>A</span>"
+    first.render("b", lambda: "<span>B</span>")
+    first.save(path)
+    second = FormattingCache.load(path)
+    assert second.render("a", lambda: "rendered again") == "<span>A</span>", "taken from the earlier build"
+    second.save(path)
+    assert FormattingCache.load(path).rendered == {"a": "<span>A</span>"}, "what no build asks for is dropped"

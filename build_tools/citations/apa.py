@@ -16,7 +16,7 @@ from ..model import Citation, Name, Reference
 NO_DATE = "n.d."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuthorDate:
     """How one reference is named in text: "Miles & Huberman" / "Miles and Huberman", "1994a"."""
 
@@ -27,7 +27,7 @@ class AuthorDate:
     sort_key: tuple[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitedWork:
     """One work in a rendered citation: the part that links to its reference entry."""
 
@@ -36,7 +36,7 @@ class CitedWork:
     locator: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitedGroup:
     """Consecutive works by the same authors, named once: "Thornquist, 1992, 1994a, 1994b"."""
 
@@ -45,7 +45,7 @@ class CitedGroup:
     works: tuple[CitedWork, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedCitation:
     """A citation ready for a template: parenthetical groups, or a narrative one."""
 
@@ -53,7 +53,7 @@ class RenderedCitation:
     groups: tuple[CitedGroup, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A run of a citation's text; a run with a key is the part that links to that work."""
 

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Mapping
 
 from ..model import Location, Reference
 from ..problems import Problem
@@ -27,15 +27,10 @@ _FIRST_ENTRY = re.compile(r"[ \t]*@")
 _ENTRY_HEAD = re.compile(r"[ \t]*@\s*(\w+)\s*[{(]\s*([^,\s}]*)")
 
 
-class Chunk(NamedTuple):
-    """One ``@type{key, ...}`` block of a .bib file, found without parsing it: where it starts
-    (line, and offsets in the file's text), its type and its key."""
-
-    line: int
-    kind: str
-    key: str
-    start: int
-    end: int
+# One ``@type{key, ...}`` block of a .bib file, found without parsing it: (line, type, key, start,
+# end), the offsets in the file's text. A plain tuple: a large file has thousands, and Python's
+# garbage collector stops tracking tuples that hold only strings and numbers.
+Chunk = tuple[int, str, str, int, int]
 
 
 @dataclass(frozen=True)
@@ -61,8 +56,8 @@ class Bibliography:
 
     def source(self, key: str) -> str:
         """The entry's BibTeX text, as written in the file."""
-        chunk = self.chunks[key]
-        return self.text[chunk.start:chunk.end]
+        _, _, _, start, end = self.chunks[key]
+        return self.text[start:end]
 
     def digest(self, key: str) -> str:
         """Identifies the entry's exact text, so work done on it can be reused while it is unchanged."""
@@ -75,8 +70,7 @@ class Bibliography:
         if key not in self.parsed:
             from .bibtex import EntryParser
 
-            chunk = self.chunks[key]
-            entries, _ = EntryParser(self.macros).entries(self.source(key), self.path, chunk.line, key)
+            entries, _ = EntryParser(self.macros).entries(self.source(key), self.path, self.chunks[key][0], key)
             self.parsed[key] = entries[key]
         return self.parsed[key]
 
@@ -101,7 +95,7 @@ def scan(text: str) -> tuple[Chunk, ...]:
         previous = start
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         head = _ENTRY_HEAD.match(text, start, end)
-        chunks.append(Chunk(line, head.group(1).lower() if head else "", head.group(2) if head else "", start, end))
+        chunks.append((line, head.group(1).lower() if head else "", head.group(2) if head else "", start, end))
     return tuple(chunks)
 
 
@@ -118,37 +112,38 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
     parsed_entries: dict[str, Entry] = {}
     parser = None
     for chunk in scan(text):
-        if chunk.kind in ("comment", "preamble"):
+        line, kind, key, start, end = chunk
+        if kind in ("comment", "preamble"):
             continue
-        if chunk.key in chunks:
-            problems.append(Problem(path, chunk.line, f"duplicate BibTeX key '{chunk.key}' (first defined at line {chunks[chunk.key].line})"))
+        if key in chunks:
+            problems.append(Problem(path, line, f"duplicate BibTeX key '{key}' (first defined at line {chunks[key][0]})"))
             continue
-        source = text[chunk.start:chunk.end]
-        if chunk.kind != "string":
-            chunks[chunk.key] = chunk
-            if only is not None and chunk.key not in only:
+        source = text[start:end]
+        if kind != "string":
+            chunks[key] = chunk
+            if only is not None and key not in only:
                 continue
             if known is not None:
-                digest = digests[chunk.key] = _digest(source)
+                digest = digests[key] = _digest(source)
                 if digest in known:
-                    reference, where = known[digest], Location(path, chunk.line)
+                    reference, where = known[digest], Location(path, line)
                     references.append(reference if reference.source == where else replace(reference, source=where))
                     continue
         if parser is None:
             from .bibtex import EntryParser, check_entry, reference_from_entry
 
             parser = EntryParser()
-        entries, problem = parser.entries(source, path, chunk.line, chunk.key)
+        entries, problem = parser.entries(source, path, line, key)
         if problem is not None:
             problems.append(problem)
             continue
-        if chunk.kind == "string":
+        if kind == "string":
             macros.append(source)
         elif not entries:
-            problems.append(Problem(path, chunk.line, "malformed BibTeX: an entry must look like @type{key, field = {value}, ...}"))
-        for key, entry in entries.items():
-            parsed_entries[key] = entry
-            reference = reference_from_entry(key, entry, Location(path, chunk.line))
+            problems.append(Problem(path, line, "malformed BibTeX: an entry must look like @type{key, field = {value}, ...}"))
+        for entry_key, entry in entries.items():
+            parsed_entries[entry_key] = entry
+            reference = reference_from_entry(entry_key, entry, Location(path, line))
             references.append(reference)
             problems.extend(check_entry(reference, entry))
     return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, tuple(macros), parsed_entries,

@@ -1,8 +1,9 @@
 """What one build learnt about the bibliography, kept for the next: parsed references and
-formatted entries, keyed by the digest of each entry's BibTeX text.
+formatted entries, keyed by the digest of each entry's BibTeX text, and the HTML rendered from
+them (a page's citations, its reference list), keyed by a digest of everything it was made from.
 
-An entry is parsed and formatted again only when its text, its year label or this package's
-citation code changes. The file lives outside the sources (``.cache/`` by default).
+An entry is parsed and formatted again only when its text, its year label or this package's code
+changes. The file lives outside the sources (``.cache/`` by default).
 """
 
 from __future__ import annotations
@@ -15,18 +16,29 @@ from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from ..model import Reference
+
+T = TypeVar("T", str, tuple[str, ...])
 
 
 @cache
 def code_version() -> str:
-    """Changes whenever the citation code or pybtex changes, so stale formatting is never reused."""
+    """Changes whenever this package's code or templates or pybtex change, so stale formatting is
+    never reused."""
     digest = hashlib.sha256(version("pybtex").encode())
-    for source in sorted(files("build_tools.citations").iterdir(), key=lambda item: item.name):
-        if source.name.endswith(".py"):
-            digest.update(source.read_bytes())
+    package = files("build_tools")
+    for folder in (package, package / "citations", package / "templates"):
+        for source in sorted(folder.iterdir(), key=lambda item: item.name):
+            if source.name.endswith((".py", ".j2")):
+                digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+def digest_of(*parts: str) -> str:
+    """A key for rendered HTML: the digest of everything it was rendered from."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -35,26 +47,41 @@ class FormattingCache:
 
     references: dict[str, Reference] = field(default_factory=dict)
     formatted: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    rendered: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     changed: bool = False
+    used: set[str] = field(default_factory=set, repr=False)  # rendered HTML this build asked for
 
     @classmethod
     def load(cls, path: Path) -> FormattingCache:
         try:
             with path.open("rb") as stream:
-                stored_version, references, formatted = pickle.load(stream)
+                stored_version, references, formatted, rendered = pickle.load(stream)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
             return cls()
-        return cls(references, formatted) if stored_version == code_version() else cls()
+        return cls(references, formatted, rendered) if stored_version == code_version() else cls()
 
     def save(self, path: Path) -> None:
+        """Write what changed; rendered HTML that this build did not ask for is dropped."""
+        if self.used != self.rendered.keys():
+            self.rendered = {key: html for key, html in self.rendered.items() if key in self.used}
+            self.changed = True
         if not self.changed:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         with temporary.open("wb") as stream:
-            pickle.dump((code_version(), self.references, self.formatted), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((code_version(), self.references, self.formatted, self.rendered), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         self.changed = False
+
+    def render(self, key: str, render: Callable[[], T]) -> T:
+        """The HTML rendered for ``key`` by an earlier build, or ``render()`` now."""
+        self.used.add(key)
+        found = self.rendered.get(key)
+        if found is None:
+            found = self.rendered[key] = render()  # type: ignore[assignment]
+            self.changed = True
+        return found  # type: ignore[return-value]
 
     def remember(self, digest: str, reference: Reference) -> None:
         """Keep ``reference`` (with where it was last read: unchanged, it is taken as it is)."""

@@ -13,7 +13,7 @@ from typing import Iterable
 from .syntax import cited_keys
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitingPage:
     """A page that cites a work, and the anchors of its citations there, in document order."""
 

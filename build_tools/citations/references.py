@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..model import Reference
 from .apa import AuthorDate, author_dates
 from .bibliography import Bibliography
-from .cache import FormattingCache
+from .cache import FormattingCache, code_version, digest_of
 
 if TYPE_CHECKING:
     from .style import APA7Style
@@ -27,6 +27,12 @@ class ReferenceList:
         self._style: APA7Style | None = None
         for reference in bibliography.references:
             self.cache.remember(bibliography.digest(reference.key), reference)
+
+    @cached_property
+    def state(self) -> str:
+        """Identifies everything HTML rendered from these references depends on: the code, and the
+        text of each entry read (which fixes the labels, the formatting and the status)."""
+        return digest_of(code_version(), *sorted(f"{ref.key}:{self.bibliography.digest(ref.key)}" for ref in self.bibliography.references))
 
     @cached_property
     def labels(self) -> dict[str, AuthorDate]:

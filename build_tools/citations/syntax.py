@@ -70,7 +70,7 @@ def normalise_locator(text: str) -> str:
     return re.sub(r"(?<=\d)\s*(?:-{1,2}|–)\s*(?=\d)", "–", text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FoundCitation:
     """A citation found in raw Markdown, with the line it starts on."""
 

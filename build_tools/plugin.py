@@ -29,7 +29,7 @@ from .loader import Layout, load_study
 from .markdown_ext import CitationExtension
 from .model import Study
 from .problems import SourceErrors
-from .render import REFERENCES_PLACEHOLDER, CitationFormatter, SitePaths, StudyRenderer, relative
+from .render import REFERENCES_PLACEHOLDER, CitationFormatter, SitePaths, StudyRenderer
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/study.css"

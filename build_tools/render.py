@@ -8,8 +8,8 @@ Markdown sources (``../themes/x.md``), so MkDocs turns them into URLs and valida
 from __future__ import annotations
 
 import posixpath
-from collections import defaultdict
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable

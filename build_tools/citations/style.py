@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from pybtex.database import Entry, Person
-from pybtex.richtext import HRef, String, Tag, Text
+from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 from pybtex.style.labels import BaseLabelStyle

@@ -3,12 +3,14 @@
 One synthetic workload (a 5,000-entry .bib, 100 pages each citing 10 keys) is built three ways in
 one run, each several times; the script prints median build times and the overhead ratio
 ours / mkdocs-bibtex (overhead = build time minus the plain build's). Our plugin keeps what it
-parsed and formatted in .cache/ for the next build, so it is timed both ways: cold (its cache
-deleted first) and warm (right after a build). The builds run in turn, round after round, so that
-the machine's drifts in speed fall on every one alike. mkdocs-bibtex goes into a throwaway virtual environment made
-by this script, beside the same MkDocs version; pip byte-compiles it as it installs it, so this
-project's package is byte-compiled too before timing (an editable install run with
-PYTHONDONTWRITEBYTECODE would otherwise compile its modules again in every build).
+parsed, formatted and rendered in .cache/ for the next build, so it is timed both ways: cold (its
+cache deleted first) and warm (right after a build). The builds run in turn, round after round,
+so that the machine's drifts in speed fall on every one alike.
+
+mkdocs-bibtex goes into a throwaway virtual environment made by this script, beside the same
+MkDocs version. pip byte-compiles a package as it installs it, so this project's package is
+byte-compiled too before timing (an editable install run with PYTHONDONTWRITEBYTECODE would
+otherwise compile its modules again in every build).
 
     .venv/bin/python bench/citations.py [--entries 5000] [--pages 100] [--cites 10] [--runs 5]
 """

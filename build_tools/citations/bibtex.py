@@ -7,6 +7,7 @@ parsed or formatted: a build whose entries are all known from its cache never lo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import BibliographyData, Entry, Person
@@ -112,6 +113,7 @@ def latex_text(latex: str) -> Text:
     return Text(*parts)
 
 
+@lru_cache(maxsize=8192)  # names and journals recur across a bibliography, and decoding LaTeX is slow
 def plain_text(latex: str) -> str:
     """LaTeX accents, quotes and braces decoded: ``Lauv{\\aa}s`` -> ``Lauvås``."""
     if _NEEDS_LATEX.search(latex):

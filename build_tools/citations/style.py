@@ -191,14 +191,14 @@ def _link(entry: Entry) -> Text:
 
 def _sentences(*parts: Text) -> Text:
     """Join the parts APA-style: each ends with a full stop, links excepted."""
-    result = Text()
+    pieces: list[Text | str] = []
     for part in parts:
         if not len(part):
             continue
-        if len(result):
-            result = Text(result, " ")
-        if isinstance(part, Text) and part.parts and isinstance(part.parts[0], HRef):
-            result = Text(result, part)
-        else:
-            result = Text(result, part) if str(part).endswith((".", "?", "!")) else Text(result, part, ".")
-    return result
+        if pieces:
+            pieces.append(" ")
+        pieces.append(part)
+        is_link = isinstance(part, Text) and part.parts and isinstance(part.parts[0], HRef)
+        if not is_link and not str(part).endswith((".", "?", "!")):
+            pieces.append(".")
+    return Text(*pieces)  # built once: pybtex merges the parts of every Text it makes

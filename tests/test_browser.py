@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from conftest import ROOT
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run tests/setup-browser")
@@ -131,14 +132,16 @@ def test_the_quotation_filter_works_from_the_keyboard_and_announces_the_count(pa
     assert visible.count() == 3
     assert {visible.nth(i).get_attribute("data-stage") for i in range(3)} == {"getting-accustomed"}
     page.select_option("select[name=theme]", "feeling-more-honest")
-    assert status.inner_text() == "Showing 1 of 15 quotations."
+    expect(status).to_have_text("Showing 1 of 15 quotations.")
 
 
 def test_copy_link_puts_the_permalink_on_the_clipboard(browser, site_url: str) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(site_url + "themes/feeling-more-honest/")
-    page.locator("#quote-more-honest .quotation__copy").click()
+    button = page.locator("#quote-more-honest .quotation__copy")
+    button.click()
+    expect(button).to_have_text("Link copied")  # said once the clipboard has taken the link
     assert page.evaluate("() => navigator.clipboard.readText()") == site_url + "themes/feeling-more-honest/#quote-more-honest"
     context.close()
 
@@ -232,15 +235,16 @@ def test_the_projection_view_works_with_the_keyboard_alone(browser, site_url: st
     assert slides.count() == 3
     assert slides.nth(0).is_visible() and not slides.nth(1).is_visible()
     assert page.locator(".projection__context").inner_text().replace("\n", " ") == "Stage II: Meeting other perspectives “Tuning your instrument”"
-    page.keyboard.press("ArrowRight")
-    assert slides.nth(1).is_visible() and not slides.nth(0).is_visible()
+    page.keyboard.press("ArrowRight")  # the page answers the key and the hash change: wait for it, not for a timer
+    expect(slides.nth(1)).to_be_visible()
+    expect(slides.nth(0)).to_be_hidden()
     assert page.url.endswith("#slide-2")
     page.keyboard.press("ArrowLeft")
-    assert slides.nth(0).is_visible()
+    expect(slides.nth(0)).to_be_visible()
     tab_until(page, "el.matches('.projection__next')")
     page.keyboard.press("Enter")
     page.wait_for_url("**#slide-2")
-    assert slides.nth(1).is_visible()
+    expect(slides.nth(1)).to_be_visible()
     assert page.locator(".projection__context").is_visible(), "theme and stage stay visible"
     size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#slide-2 .projection__quote')).fontSize)")
     assert size >= 32, "large type for a room"

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from mkdocs.exceptions import ConfigurationError
+
 from .contributing import update_file
 from .loader import Layout, read_study
 from .scaffold import ScaffoldError, current_study, new_quotation, new_stage, new_theme
@@ -68,7 +70,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(root: Path, strict: bool) -> int:
-    result = read_study(Layout(root=root))
+    try:
+        layout = _layout(root)
+    except ConfigurationError as error:
+        print(f"{root / 'mkdocs.yml'}: error: {error}")
+        return 1
+    result = read_study(layout)
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in result.problems:
         print(problem)
@@ -84,9 +91,18 @@ def _check(root: Path, strict: bool) -> int:
     return 1 if errors or (strict and warnings) else 0
 
 
+def _layout(root: Path) -> Layout:
+    """Where the sources are: as the site's mkdocs.yml configures the study plugin, if it has one."""
+    if not (root / "mkdocs.yml").exists():
+        return Layout(root=root)
+    from .plugin import site_layout  # MkDocs reads the configuration; the other commands do without it
+
+    return site_layout(root / "mkdocs.yml")
+
+
 def _new(root: Path, arguments: argparse.Namespace) -> int:
-    layout = Layout(root=root)
     try:
+        layout = _layout(root)
         study = current_study(layout)
         if arguments.kind == "stage":
             path = new_stage(layout, study, arguments.id, arguments.title, arguments.subtitle)
@@ -95,7 +111,7 @@ def _new(root: Path, arguments: argparse.Namespace) -> int:
         else:
             text = sys.stdin.read() if arguments.text == "-" else arguments.text
             path = new_quotation(layout, study, arguments.id, arguments.theme, text)
-    except ScaffoldError as error:
+    except (ScaffoldError, ConfigurationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"wrote {path.relative_to(root) if path.is_relative_to(root) else path}")

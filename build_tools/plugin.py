@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from mkdocs.config import config_options as opt
+from mkdocs.config import load_config
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -63,16 +64,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path or ".").resolve().parent
-        docs = Path(config.docs_dir).resolve()
-        self.layout = Layout(
-            root=root,
-            content=posixpath.relpath(docs.as_posix(), root.as_posix()),
-            stages=self.config.stages,
-            themes=self.config.themes,
-            quotes=self.config.quotes,
-            bibliography=self.config.bibliography,
-        )
+        self.layout = layout_for(config, self.config)
+        root, docs = self.layout.root, Path(config.docs_dir).resolve()
         self.cache_file = root / self.config.cache_dir / "references.pickle"
         self.cache = FormattingCache.load(self.cache_file)
         try:
@@ -224,6 +217,25 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         for path in self.layout.watched():
             server.watch(str(path))
         return server
+
+
+def layout_for(config: MkDocsConfig, options: StudyConfig) -> Layout:
+    """Where the plugin finds the study's sources under this MkDocs configuration."""
+    root = Path(config.config_file_path or ".").resolve().parent
+    docs = Path(config.docs_dir).resolve()
+    return Layout(root=root, content=posixpath.relpath(docs.as_posix(), root.as_posix()), stages=options.stages,
+                  themes=options.themes, quotes=options.quotes, bibliography=options.bibliography)
+
+
+def site_layout(config_file: Path) -> Layout:
+    """The layout a build with ``config_file`` (an mkdocs.yml) would use: its docs_dir and the
+    options of its ``study`` plugin. Raises MkDocs' ConfigurationError for a broken file."""
+    config = load_config(str(config_file))
+    plugin = config.plugins.get("study")
+    if isinstance(plugin, StudyPlugin):
+        return layout_for(config, plugin.config)
+    root = Path(config.config_file_path).resolve().parent
+    return Layout(root=root, content=posixpath.relpath(Path(config.docs_dir).resolve().as_posix(), root.as_posix()))
 
 
 def _keys_by_page(cited_in: dict[str, tuple[CitingPage, ...]]) -> dict[str, list[str]]:

@@ -173,3 +173,19 @@ def test_check_command_passes_on_the_study_and_lists_warnings(project: Path) -> 
     assert "bibliography.bib:24:1: warning: reference 'tynilenne1987' is incomplete" in result.stdout
     assert "0 errors, 14 warnings" in result.stderr
     assert run_check(project, "--strict").returncode == 1
+
+
+def test_check_command_reads_a_bare_sites_mkdocs_yml_for_where_its_sources_are(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Notes\n\nAs @kvale1996 says [@nokey].\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, year = {1996}}\n\n"
+                                       "@book{unused, author = {Nobody, N.}, title = {Never cited}, year = {2000}}\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
+    result = run_check(tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["docs/index.md:3:1: error: unknown citation key 'nokey'",
+                                          "refs.bib:3:1: warning: reference 'unused' is never cited"]
+    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nnav: [a, b\n", encoding="utf-8")
+    broken = run_check(tmp_path)
+    assert broken.returncode == 1 and "Traceback" not in broken.stdout + broken.stderr
+    assert broken.stdout.startswith(f"{tmp_path / 'mkdocs.yml'}: error: ")

@@ -118,17 +118,17 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
         if key in chunks:
             problems.append(Problem(path, line, f"duplicate BibTeX key '{key}' (first defined at line {chunks[key][0]})"))
             continue
-        source = text[start:end]
         if kind != "string":
             chunks[key] = chunk
             if only is not None and key not in only:
                 continue
-            if known is not None:
-                digest = digests[key] = _digest(source)
-                if digest in known:
-                    reference, where = known[digest], Location(path, line)
-                    references.append(reference if reference.source == where else replace(reference, source=where))
-                    continue
+        source = text[start:end]
+        if kind != "string" and known is not None:
+            digest = digests[key] = _digest(source)
+            if digest in known:
+                reference, where = known[digest], Location(path, line)
+                references.append(reference if reference.source == where else replace(reference, source=where))
+                continue
         if parser is None:
             from .bibtex import EntryParser, check_entry, reference_from_entry
 

@@ -43,11 +43,17 @@ def digest_of(*parts: str) -> str:
 
 @dataclass
 class FormattingCache:
-    """References by entry digest, and each entry's HTML and plain text by (digest, year label)."""
+    """References by entry digest, each entry's HTML and plain text by (digest, year label), and
+    rendered HTML by the digest of its inputs.
+
+    Rendered HTML is kept while one of the last two builds asked for it, so that two builds that
+    take turns (the site and its offline edition, whose links differ) both find theirs.
+    """
 
     references: dict[str, Reference] = field(default_factory=dict)
     formatted: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     rendered: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    used_before: frozenset[str] = frozenset()  # rendered HTML the build that saved the file asked for
     changed: bool = False
     used: set[str] = field(default_factory=set, repr=False)  # rendered HTML this build asked for
 
@@ -55,22 +61,25 @@ class FormattingCache:
     def load(cls, path: Path) -> FormattingCache:
         try:
             with path.open("rb") as stream:
-                stored_version, references, formatted, rendered = pickle.load(stream)
+                stored_version, references, formatted, rendered, used_before = pickle.load(stream)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
             return cls()
-        return cls(references, formatted, rendered) if stored_version == code_version() else cls()
+        return cls(references, formatted, rendered, used_before) if stored_version == code_version() else cls()
 
     def save(self, path: Path) -> None:
-        """Write what changed; rendered HTML that this build did not ask for is dropped."""
-        if self.used != self.rendered.keys():
-            self.rendered = {key: html for key, html in self.rendered.items() if key in self.used}
+        """Write what changed, dropping rendered HTML that neither this build nor the one before asked for."""
+        kept = self.used | self.used_before
+        if kept != self.rendered.keys() or self.used != self.used_before:
+            self.rendered = {key: html for key, html in self.rendered.items() if key in kept}
+            self.used_before = frozenset(self.used)
             self.changed = True
         if not self.changed:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         with temporary.open("wb") as stream:
-            pickle.dump((code_version(), self.references, self.formatted, self.rendered), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((code_version(), self.references, self.formatted, self.rendered, self.used_before), stream,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         self.changed = False
 

@@ -43,28 +43,33 @@ def digest_of(*parts: str) -> str:
 
 @dataclass
 class FormattingCache:
-    """References by entry digest, each entry's HTML and plain text by (digest, year label), and
-    rendered HTML by the digest of its inputs.
+    """By entry digest: references, each entry's fields as plain text, and its HTML and plain text
+    by (digest, year label); and rendered HTML by the digest of its inputs.
 
     Rendered HTML is kept while one of the last two builds asked for it, so that two builds that
     take turns (the site and its offline edition, whose links differ) both find theirs.
     """
 
     references: dict[str, Reference] = field(default_factory=dict)
+    fields: dict[str, dict[str, str]] = field(default_factory=dict)
     formatted: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     rendered: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     used_before: frozenset[str] = frozenset()  # rendered HTML the build that saved the file asked for
     changed: bool = False
     used: set[str] = field(default_factory=set, repr=False)  # rendered HTML this build asked for
 
+    KEPT = ("references", "fields", "formatted", "rendered", "used_before")
+
     @classmethod
     def load(cls, path: Path) -> FormattingCache:
         try:
             with path.open("rb") as stream:
-                stored_version, references, formatted, rendered, used_before = pickle.load(stream)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+                stored_version, kept = pickle.load(stream)
+            if stored_version != code_version():
+                return cls()
+            return cls(**{name: kept[name] for name in cls.KEPT})
+        except (OSError, EOFError, ValueError, TypeError, KeyError, pickle.UnpicklingError, AttributeError, ImportError):
             return cls()
-        return cls(references, formatted, rendered, used_before) if stored_version == code_version() else cls()
 
     def save(self, path: Path) -> None:
         """Write what changed, dropping rendered HTML that neither this build nor the one before asked for."""
@@ -78,8 +83,7 @@ class FormattingCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         with temporary.open("wb") as stream:
-            pickle.dump((code_version(), self.references, self.formatted, self.rendered, self.used_before), stream,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((code_version(), {name: getattr(self, name) for name in self.KEPT}), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         self.changed = False
 
@@ -100,4 +104,8 @@ class FormattingCache:
 
     def store(self, digest: str, label: str, html: str, text: str) -> None:
         self.formatted[(digest, label)] = (html, text)
+        self.changed = True
+
+    def store_fields(self, digest: str, fields: dict[str, str]) -> None:
+        self.fields[digest] = fields
         self.changed = True

@@ -47,10 +47,16 @@ class ReferenceList:
         return sorted(chosen, key=lambda ref: self.labels[ref.key].sort_key)
 
     def fields(self, key: str) -> dict[str, str]:
-        """The entry's fields as plain text (LaTeX decoded), for metadata."""
-        from .bibtex import plain_text
+        """The entry's fields as plain text (LaTeX decoded), for metadata; read from the cache
+        while the entry is unchanged."""
+        digest = self.bibliography.digest(key)
+        found = self.cache.fields.get(digest)
+        if found is None:
+            from .bibtex import plain_text
 
-        return {name.lower(): plain_text(value) for name, value in self.bibliography.entry(key).fields.items()}
+            found = {name.lower(): plain_text(value) for name, value in self.bibliography.entry(key).fields.items()}
+            self.cache.store_fields(digest, found)
+        return found
 
     def html(self, key: str) -> str:
         return self._formatted(key)[0]

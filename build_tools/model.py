@@ -239,7 +239,7 @@ class Study:
     teaching: tuple[TeachingNote, ...] = ()
 
     def teaching_for(self, item_id: str) -> TeachingNote | None:
-        return next((note for note in self.teaching if note.about == item_id), None)
+        return self._index["teaching"].get(item_id)
 
     def stage(self, stage_id: str) -> Stage:
         return self._index["stages"][stage_id]
@@ -255,6 +255,11 @@ class Study:
 
     def quotations_of(self, theme: Theme) -> tuple[Quotation, ...]:
         return self._index["quotations_of"].get(theme.id, ())
+
+    def stage_position(self, item_id: str) -> int:
+        """Where along the journey (from 0) stage ``item_id`` is, or the stage of theme ``item_id``; 0 for neither."""
+        theme = self._index["themes"].get(item_id)
+        return self._index["stage_position"].get(theme.stage_id if theme else item_id, 0)
 
     def number(self, theme: Theme) -> int:
         """The theme's number along the whole journey, from 1."""
@@ -283,4 +288,6 @@ class Study:
             "themes_of": {key: tuple(value) for key, value in themes_of.items()},
             "quotations_of": {key: tuple(value) for key, value in quotations_of.items()},
             "position": {theme.id: index for index, theme in enumerate(self.themes)},
+            "stage_position": {stage.id: index for index, stage in enumerate(self.stages)},
+            "teaching": {note.about: note for note in self.teaching},
         }

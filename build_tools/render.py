@@ -232,8 +232,7 @@ class StudyRenderer:
         """The small map on stage and theme pages, with ``current`` (an id) marked. A long journey
         shows the stages around the current one, so each page stays small however large the study."""
         stages = self.study.stages
-        here = next((i for i, stage in enumerate(stages) if stage.id == current
-                     or any(theme.id == current for theme in self.study.themes_of(stage))), 0)
+        here = self.study.stage_position(current)
         start = max(0, min(here - JOURNEY_HERE_STAGES // 2, len(stages) - JOURNEY_HERE_STAGES))
         shown = stages[start:start + JOURNEY_HERE_STAGES]
         theme = self.study.theme(current) if current in {t.id for s in shown for t in self.study.themes_of(s)} else None

@@ -97,7 +97,7 @@ def cited_keys(markdown: str) -> list[str]:
     return [item.key for _, _, citation, _ in _citations_in(markdown) if citation for item in citation.items]
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _citations_in(markdown: str) -> tuple[tuple[int, int, Citation | None, str], ...]:
     """(offset, line index, citation or None, syntax error) of each citation, in document order.
 

@@ -30,7 +30,7 @@ from .loader import Layout, load_study
 from .markdown_ext import CitationExtension
 from .model import Study
 from .problems import SourceErrors
-from .render import REFERENCES_PLACEHOLDER, CitationFormatter, SitePaths, StudyRenderer
+from .render import REFERENCES_PLACEHOLDER, SitePaths, StudyRenderer
 
 log = get_plugin_logger(__name__)
 STYLESHEET = "assets/study.css"
@@ -65,7 +65,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.layout = layout_for(config, self.config)
-        root, docs = self.layout.root, Path(config.docs_dir).resolve()
+        root, docs = self.layout.root, self.layout.path(self.layout.content).resolve()
         self.cache_file = root / self.config.cache_dir / "references.pickle"
         self.cache = FormattingCache.load(self.cache_file)
         try:
@@ -76,7 +76,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.paths = SitePaths(quotations=self.config.quotations_page, references=self.config.references_page)
         references = ReferenceList(bibliography, self.cache)
         self.renderer = StudyRenderer(self.study, references, self.paths)
-        self.citations = CitationExtension(CitationFormatter(references))
+        self.citations = CitationExtension(self.renderer.citation_formatter)  # one formatter for pages and data files
         config.markdown_extensions.append(self.citations)  # type: ignore[arg-type]
         config.extra_css.insert(0, STYLESHEET)
         config.extra_javascript.append(SCRIPT)
@@ -219,12 +219,15 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         return server
 
 
-def layout_for(config: MkDocsConfig, options: StudyConfig) -> Layout:
-    """Where the plugin finds the study's sources under this MkDocs configuration."""
+def layout_for(config: MkDocsConfig, options: StudyConfig | None) -> Layout:
+    """Where the plugin finds the study's sources under this MkDocs configuration (the default
+    places, under its docs_dir, for a site without the plugin's ``options``)."""
     root = Path(config.config_file_path or ".").resolve().parent
-    docs = Path(config.docs_dir).resolve()
-    return Layout(root=root, content=posixpath.relpath(docs.as_posix(), root.as_posix()), stages=options.stages,
-                  themes=options.themes, quotes=options.quotes, bibliography=options.bibliography)
+    content = posixpath.relpath(Path(config.docs_dir).resolve().as_posix(), root.as_posix())
+    if options is None:
+        return Layout(root=root, content=content)
+    return Layout(root=root, content=content, stages=options.stages, themes=options.themes, quotes=options.quotes,
+                  bibliography=options.bibliography)
 
 
 def site_layout(config_file: Path) -> Layout:
@@ -232,10 +235,7 @@ def site_layout(config_file: Path) -> Layout:
     options of its ``study`` plugin. Raises MkDocs' ConfigurationError for a broken file."""
     config = load_config(str(config_file))
     plugin = config.plugins.get("study")
-    if isinstance(plugin, StudyPlugin):
-        return layout_for(config, plugin.config)
-    root = Path(config.config_file_path).resolve().parent
-    return Layout(root=root, content=posixpath.relpath(Path(config.docs_dir).resolve().as_posix(), root.as_posix()))
+    return layout_for(config, plugin.config if isinstance(plugin, StudyPlugin) else None)
 
 
 def _keys_by_page(cited_in: dict[str, tuple[CitingPage, ...]]) -> dict[str, list[str]]:

@@ -222,7 +222,7 @@ class StudyRenderer:
         article = self.study.article
         if article is None:
             return Markup("")
-        cited = [reference for reference in self.references.ordered(set(cited_keys))]
+        cited = self.references.ordered(set(cited_keys))
         return Markup(self.env.get_template("head.html.j2").render(
             article=article, cited=[reference_tags(reference, self.references) for reference in cited],
             json_ld=scholarly_article(article, site_url, cited),

@@ -30,6 +30,17 @@ def copy_study(destination: Path) -> Path:
     return destination
 
 
+def bare_site(folder: Path, bibliography: str, **pages: str) -> Path:
+    """A plain MkDocs site (no themes, no quotations) whose plugin names only ``refs.bib``;
+    ``pages`` maps page names (``index`` for index.md) to their Markdown."""
+    (folder / "docs").mkdir()
+    for name, markdown in pages.items():
+        (folder / "docs" / f"{name}.md").write_text(markdown, encoding="utf-8")
+    (folder / "refs.bib").write_text(bibliography, encoding="utf-8")
+    (folder / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
+    return folder
+
+
 def build_site(project: Path) -> Path:
     """Build ``project`` in strict mode, as ``mkdocs build --strict`` does; return the site folder."""
     site = project / "site"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import build_site, edit, soup
+from conftest import bare_site, build_site, edit, soup
 
 
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
@@ -37,14 +37,9 @@ def test_bad_sources_fail_the_build_with_every_message_and_no_traceback(project:
 
 
 def test_a_bare_mkdocs_site_with_only_a_bib_file(tmp_path: Path) -> None:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Notes\n\nAs @kvale1996 says [see also @kolb1984, p. 2].\n", encoding="utf-8")
-    (tmp_path / "refs.bib").write_text(
-        "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, publisher = {Sage}, year = {1996}}\n"
-        "@book{kolb1984, author = {Kolb, D. A.}, title = {Experiential learning}, publisher = {Prentice-Hall}, year = {1984}}\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
+    bare_site(tmp_path, "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, publisher = {Sage}, year = {1996}}\n"
+                        "@book{kolb1984, author = {Kolb, D. A.}, title = {Experiential learning}, publisher = {Prentice-Hall}, year = {1984}}\n",
+              index="# Notes\n\nAs @kvale1996 says [see also @kolb1984, p. 2].\n")
     site = build_site(tmp_path)
     page = soup(site / "index.html")
     assert [" ".join(s.get_text().split()) for s in page.select("span.citation")] == ["Kvale (1996)", "(see also Kolb, 1984, p. 2)"]
@@ -56,12 +51,9 @@ def test_a_bare_mkdocs_site_with_only_a_bib_file(tmp_path: Path) -> None:
 
 
 def test_a_site_introduces_its_references_page_in_its_own_words(tmp_path: Path) -> None:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "references.md").write_text("# Works cited\n\nCollected by *our* reading group.\n", encoding="utf-8")
-    (tmp_path / "refs.bib").write_text("@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, publisher = {Sage}, year = {1996}}\n"
-                                       "@book{later, title = {Known only by its citation}, confidence = {unknown}}\n", encoding="utf-8")
-    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
-    (tmp_path / "docs" / "index.md").write_text("# Notes\n\nAs @kvale1996 says [@later].\n", encoding="utf-8")
+    bare_site(tmp_path, "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, publisher = {Sage}, year = {1996}}\n"
+                        "@book{later, title = {Known only by its citation}, confidence = {unknown}}\n",
+              index="# Notes\n\nAs @kvale1996 says [@later].\n", references="# Works cited\n\nCollected by *our* reading group.\n")
     references = soup(build_site(tmp_path) / "references" / "index.html")
     assert references.h1.get_text(strip=True) == "Works cited"
     text = " ".join(references.get_text().split())
@@ -71,15 +63,10 @@ def test_a_site_introduces_its_references_page_in_its_own_words(tmp_path: Path) 
 
 
 def test_a_second_build_takes_the_bibliography_from_its_cache_without_loading_pybtex(tmp_path: Path) -> None:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Notes\n\nAs @kvale1996 says [see @lauvas1987, p. 2].\n", encoding="utf-8")
-    (tmp_path / "refs.bib").write_text(
-        "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, publisher = {Sage}, year = {1996}}\n"
-        "@book{lauvas1987, author = {Lauv{\\aa}s, P.}, title = {Handledning}, publisher = {Studentlitt.}, year = {1987}}\n"
-        "@book{uncited, author = {Nobody, N.}, title = {Never cited}, year = {2000}}\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
+    bare_site(tmp_path, "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, publisher = {Sage}, year = {1996}}\n"
+                        "@book{lauvas1987, author = {Lauv{\\aa}s, P.}, title = {Handledning}, publisher = {Studentlitt.}, year = {1987}}\n"
+                        "@book{uncited, author = {Nobody, N.}, title = {Never cited}, year = {2000}}\n",
+              index="# Notes\n\nAs @kvale1996 says [see @lauvas1987, p. 2].\n")
     build = ("import sys; from mkdocs.config import load_config; from mkdocs.commands.build import build; "
              "build(load_config('mkdocs.yml')); print(sorted(name for name in sys.modules if name.startswith('pybtex'))[:1])")
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -10,7 +10,7 @@ import pytest
 
 from build_tools.frontmatter import read_source
 from build_tools.loader import Layout, read_study
-from conftest import edit
+from conftest import bare_site, edit
 
 
 def problems_of(project: Path) -> list[str]:
@@ -176,11 +176,9 @@ def test_check_command_passes_on_the_study_and_lists_warnings(project: Path) -> 
 
 
 def test_check_command_reads_a_bare_sites_mkdocs_yml_for_where_its_sources_are(tmp_path: Path) -> None:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Notes\n\nAs @kvale1996 says [@nokey].\n", encoding="utf-8")
-    (tmp_path / "refs.bib").write_text("@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, year = {1996}}\n\n"
-                                       "@book{unused, author = {Nobody, N.}, title = {Never cited}, year = {2000}}\n", encoding="utf-8")
-    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
+    bare_site(tmp_path, "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, year = {1996}}\n\n"
+                        "@book{unused, author = {Nobody, N.}, title = {Never cited}, year = {2000}}\n",
+              index="# Notes\n\nAs @kvale1996 says [@nokey].\n")
     result = run_check(tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == ["docs/index.md:3:1: error: unknown citation key 'nokey'",

@@ -3,24 +3,41 @@ formatted entries, keyed by the digest of each entry's BibTeX text, and the HTML
 them (a page's citations, its reference list), keyed by a digest of everything it was made from.
 
 An entry is parsed and formatted again only when its text, its year label or this package's code
-changes. The file lives outside the sources (``.cache/`` by default).
+changes. The file lives beside the sources (``.cache/`` by default), where a pull request can put
+one of its own, so it is plain JSON (reading it runs no code) signed with a key kept outside every
+project (see ``key_path``): a file this user's builds did not write is ignored, and so is any
+file that is not exactly what ``save`` writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
+import json
 import os
-import pickle
+import stat
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar, cast, get_args
 
-from ..model import Reference
+from ..model import Confidence, Location, Name, Reference
 
 T = TypeVar("T", str, tuple[str, ...])
+
+FORMAT = 1  # of the file; a cache in any other format is rebuilt
+MAX_BYTES = 256 * 2**20  # a larger file is refused unread: no build writes one
+KEY_BYTES = 32
+CONFIDENCES: tuple[str, ...] = get_args(Confidence)
+CACHE_KEYS = frozenset({"format", "code", "references", "fields", "formatted", "rendered", "used_before"})
+REFERENCE_KEYS = frozenset({"key", "entry_type", "authors", "editors", "year", "title", "confidence", "annote", "source"})
+NAME_KEYS = frozenset({"last", "first", "von", "junior", "is_others"})
+LOCATION_KEYS = frozenset({"path", "line"})
 
 
 @cache
@@ -41,6 +58,134 @@ def digest_of(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def key_path() -> Path:
+    """Where this user's signing key is kept: in the user's cache folder (XDG), outside every
+    project, so that no pull request can supply it. A relative XDG_CACHE_HOME is ignored, as the
+    XDG specification asks."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "build_tools" / "key"
+
+
+def secret_key() -> bytes | None:
+    """This user's key, made on first use; None when it can be neither read nor made, and then no
+    cache is read or written. Of two builds that make one at once, the key written last is kept:
+    a cache signed with the other is ignored by the next build, and rebuilt."""
+    try:
+        path = key_path()
+        try:
+            key = path.read_bytes()
+        except FileNotFoundError:
+            key = b""
+        if len(key) != KEY_BYTES:
+            key = os.urandom(KEY_BYTES)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_atomically(path, key)
+        return key
+    except (OSError, RuntimeError):  # RuntimeError: no home folder
+        return None
+
+
+def signature(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a new file readable by this user only and move it over ``path``: no reader sees half a
+    file, and a link left at a fixed temporary name cannot redirect the write."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with open(descriptor, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def read_limited(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``; a FIFO, a device or a file over MAX_BYTES is
+    refused (ValueError) before it is read, since it could block or never end."""
+    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_BYTES:
+            raise ValueError(f"{path} is not a cache file")
+        data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"{path} is too large")
+    return data
+
+
+# The model as JSON. Reading checks that each value has exactly the shape writing gives it (raising
+# TypeError or ValueError otherwise), so that whatever a build gets from the cache is typed as it expects.
+
+def text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def array(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    return value
+
+
+def record(value: object, keys: frozenset[str] | None = None) -> dict[str, object]:
+    """A JSON object (whose keys are always strings), with exactly ``keys`` when given."""
+    if not isinstance(value, dict) or (keys is not None and value.keys() != keys):
+        raise TypeError("not an object of the expected shape")
+    return value
+
+
+def location_to_dict(location: Location) -> dict[str, object]:
+    return {"path": location.path, "line": location.line}
+
+
+def location_from_dict(value: object) -> Location:
+    data = record(value, LOCATION_KEYS)
+    line = data["line"]
+    if type(line) is not int:  # not a bool either
+        raise TypeError("a line number is not an integer")
+    return Location(text(data["path"]), line)
+
+
+def name_to_dict(name: Name) -> dict[str, object]:
+    return {"last": name.last, "first": name.first, "von": name.von, "junior": name.junior, "is_others": name.is_others}
+
+
+def name_from_dict(value: object) -> Name:
+    data = record(value, NAME_KEYS)
+    last, first, von, junior, is_others = data["last"], data["first"], data["von"], data["junior"], data["is_others"]
+    if isinstance(last, str) and isinstance(first, str) and isinstance(von, str) and isinstance(junior, str) and isinstance(is_others, bool):
+        return Name(last, first, von, junior, is_others)
+    raise TypeError("not a name")
+
+
+def reference_to_dict(reference: Reference) -> dict[str, object]:
+    return {"key": reference.key, "entry_type": reference.entry_type,
+            "authors": [name_to_dict(name) for name in reference.authors],
+            "editors": [name_to_dict(name) for name in reference.editors],
+            "year": reference.year, "title": reference.title, "confidence": reference.confidence,
+            "annote": reference.annote, "source": location_to_dict(reference.source)}
+
+
+def reference_from_dict(value: object) -> Reference:
+    data = record(value, REFERENCE_KEYS)
+    key, entry_type, year, title, confidence, annote = (data["key"], data["entry_type"], data["year"], data["title"],
+                                                        data["confidence"], data["annote"])
+    if (isinstance(key, str) and isinstance(entry_type, str) and isinstance(year, str) and isinstance(title, str)
+            and confidence in CONFIDENCES and isinstance(annote, str)):
+        return Reference(key, entry_type, tuple(map(name_from_dict, array(data["authors"]))),
+                         tuple(map(name_from_dict, array(data["editors"]))), year, title, cast(Confidence, confidence),
+                         annote, location_from_dict(data["source"]))
+    raise TypeError("not a reference")
+
+
+def rendered_from_json(value: object) -> str | tuple[str, ...]:
+    return value if isinstance(value, str) else tuple(text(part) for part in array(value))
+
+
 @dataclass
 class FormattingCache:
     """By entry digest: references, each entry's fields as plain text, and its HTML and plain text
@@ -58,21 +203,24 @@ class FormattingCache:
     changed: bool = False
     used: set[str] = field(default_factory=set, repr=False)  # rendered HTML this build asked for
 
-    KEPT = ("references", "fields", "formatted", "rendered", "used_before")
-
     @classmethod
     def load(cls, path: Path) -> FormattingCache:
+        """The cache saved at ``path``; an empty one, never an error, when there is none this user's
+        builds wrote with this code: the signature is checked before anything in the file is read."""
+        key = secret_key()
+        if key is None:
+            return cls()
         try:
-            with path.open("rb") as stream:
-                stored_version, kept = pickle.load(stream)
-            if stored_version != code_version():
+            stored_signature, _, payload = read_limited(path).partition(b"\n")
+            if not hmac.compare_digest(stored_signature, signature(key, payload)):
                 return cls()
-            return cls(**{name: kept[name] for name in cls.KEPT})
-        except (OSError, EOFError, ValueError, TypeError, KeyError, pickle.UnpicklingError, AttributeError, ImportError):
+            return cls.from_json(json.loads(payload))
+        except (OSError, ValueError, TypeError, RecursionError):  # RecursionError: nesting too deep for json
             return cls()
 
     def save(self, path: Path) -> None:
-        """Write what changed, dropping rendered HTML that neither this build nor the one before asked for."""
+        """Write what changed, dropping rendered HTML that neither this build nor the one before
+        asked for. Without the user's key nothing is written: the next build could not trust it."""
         kept = self.used | self.used_before
         if kept != self.rendered.keys() or self.used != self.used_before:
             self.rendered = {key: html for key, html in self.rendered.items() if key in kept}
@@ -80,12 +228,39 @@ class FormattingCache:
             self.changed = True
         if not self.changed:
             return
+        key = secret_key()
+        if key is None:
+            return
+        payload = json.dumps(self.to_json(), separators=(",", ":")).encode("ascii")
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        with temporary.open("wb") as stream:
-            pickle.dump((code_version(), {name: getattr(self, name) for name in self.KEPT}), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        write_atomically(path, signature(key, payload) + b"\n" + payload)
         self.changed = False
+
+    def to_json(self) -> dict[str, object]:
+        return {"format": FORMAT, "code": code_version(),
+                "references": {digest: reference_to_dict(reference) for digest, reference in self.references.items()},
+                "fields": self.fields,
+                "formatted": [[digest, label, html, plain] for (digest, label), (html, plain) in self.formatted.items()],
+                "rendered": self.rendered, "used_before": sorted(self.used_before)}
+
+    @classmethod
+    def from_json(cls, value: object) -> FormattingCache:
+        """What ``to_json`` gave; TypeError or ValueError when ``value`` is of another format, code or shape."""
+        data = record(value)
+        stored_format = data.get("format")
+        if type(stored_format) is not int or stored_format != FORMAT or data.get("code") != code_version():
+            raise ValueError("written in another format or by other code")
+        data = record(data, CACHE_KEYS)
+        formatted = {}
+        for item in array(data["formatted"]):
+            digest, label, html, plain = (text(part) for part in array(item))
+            formatted[(digest, label)] = (html, plain)
+        return cls(references={digest: reference_from_dict(reference) for digest, reference in record(data["references"]).items()},
+                   fields={digest: {name: text(content) for name, content in record(entry).items()}
+                           for digest, entry in record(data["fields"]).items()},
+                   formatted=formatted,
+                   rendered={key: rendered_from_json(html) for key, html in record(data["rendered"]).items()},
+                   used_before=frozenset(text(key) for key in array(data["used_before"])))
 
     def render(self, key: str, render: Callable[[], T]) -> T:
         """The HTML rendered for ``key`` by an earlier build, or ``render()`` now."""

@@ -20,7 +20,6 @@ from .model import Passage, Study
 from .templating import templates
 
 
-
 @dataclass
 class Changes:
     """Added, removed and changed items of one kind, each as (id, title, details)."""
@@ -37,26 +36,43 @@ class DiffError(RuntimeError):
     """A revision could not be read or loaded."""
 
 
-def study_at(repository: Path, revision: str, workdir: Path) -> tuple[Study, ReferenceList]:
-    """The study as it is at ``revision`` of the git repository at ``repository``."""
-    archive = subprocess.run(["git", "-C", str(repository), "archive", "--format=tar", revision],
-                             capture_output=True, check=False)
+def study_at(repository: Path, revision: str, target: Path) -> tuple[Study, ReferenceList]:
+    """The study as it is at ``revision`` of the git repository at ``repository``, read in the new folder ``target``."""
+    if revision.startswith("-"):
+        raise DiffError(f"revision '{revision}' starts with '-': git would take it for an option")
+    try:
+        archive = subprocess.run(["git", "-C", str(repository), "archive", "--format=tar", "--end-of-options", revision],
+                                 capture_output=True, check=False)
+    except OSError as error:
+        raise DiffError(f"git cannot be run: {error.strerror}") from None
     if archive.returncode != 0:
         raise DiffError(f"git cannot read revision '{revision}': {archive.stderr.decode(errors='replace').strip()}")
-    target = workdir / revision.replace("/", "_")
-    target.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, filter="data")
+    try:
+        target.mkdir(parents=True)
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(target, filter="data")
+    except tarfile.FilterError as error:
+        raise DiffError(_unsafe(revision, error)) from None
+    except (tarfile.TarError, OSError) as error:
+        raise DiffError(f"revision '{revision}' cannot be extracted: {error}") from None
     result = read_study(Layout(target))
     if result.study is None or result.bibliography is None:
         raise DiffError(f"the sources at '{revision}' have {len(result.errors)} error(s); run the check there first")
     return result.study, ReferenceList(result.bibliography)
 
 
+def _unsafe(revision: str, error: tarfile.FilterError) -> str:
+    """What the tar filter refused: chiefly a symbolic link out of the tree, which would be read through."""
+    if isinstance(error, (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError)):
+        member = error.tarinfo
+        return f"revision '{revision}' has {member.name} as a link to '{member.linkname}', outside the repository"
+    return f"revision '{revision}' cannot be extracted safely: {error}"
+
+
 def diff(repository: Path, base: str, head: str = "HEAD") -> str:
     with tempfile.TemporaryDirectory() as folder:
-        before, before_refs = study_at(repository, base, Path(folder))
-        after, after_refs = study_at(repository, head, Path(folder))
+        before, before_refs = study_at(repository, base, Path(folder) / "base")
+        after, after_refs = study_at(repository, head, Path(folder) / "head")
         return report(base, head, before, after, before_refs, after_refs)
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, edit
 
 from build_tools.contributing import updated
 from build_tools.loader import Layout, read_study
-from conftest import ROOT, edit
+from build_tools.scaffold import ScaffoldError, current_study, new_quotation, new_theme
+from build_tools.schema import schema
 
 
 def run(project: Path, *arguments: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -86,3 +92,144 @@ def test_check_writes_github_annotations_in_actions(project: Path) -> None:
     assert "quotes/taboo.md:4:1: error: field 'order' must be a whole number, not 'third'" in result.stdout
     assert "::error file=quotes/taboo.md,line=4,col=1::field 'order' must be a whole number, not 'third'" in result.stdout
     assert "::warning file=bibliography.bib,line=24,col=1::reference 'tynilenne1987' is incomplete" in result.stdout
+
+
+def files_under(folder: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file() and ".git" not in path.parts}
+
+
+def refused(result: subprocess.CompletedProcess[str], message: str) -> None:
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    assert f"error: {message}" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["stage", "theme", "quote"])
+@pytest.mark.parametrize("new_id", ["../../x", "ABSOLUTE", "Bad Id", "x\n", ""])
+def test_new_takes_only_ids_the_schema_allows(project: Path, tmp_path: Path, kind: str, new_id: str) -> None:
+    new_id = str(tmp_path / "absolute") if new_id == "ABSOLUTE" else new_id  # every escape stays in tmp_path
+    before = files_under(tmp_path)
+    options = {"stage": ["--title", "T", "--subtitle", "S"], "theme": ["--label", "L", "--stage", "coming-home"],
+               "quote": ["--theme", "feeling-frustrated", "--text", "Words."]}[kind]
+    result = run(project, "new", kind, "--id", new_id, *options)
+    rule = schema({"quote": "quotation"}.get(kind, kind))["properties"]["id"]
+    refused(result, f"--id {rule['x-message']}, not {new_id!r}")
+    assert files_under(tmp_path) == before
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["stage", "--id", "s", "--title", "", "--subtitle", "S"], "--title is empty"),
+    (["stage", "--id", "s", "--title", "T", "--subtitle", "  "], "--subtitle is empty"),
+    (["theme", "--id", "t", "--label", "", "--stage", "coming-home"], "--label is empty"),
+    (["quote", "--id", "q", "--theme", "nowhere"], "unknown theme 'nowhere'"),
+])
+def test_new_refuses_empty_values_and_unknown_references(project: Path, arguments: list[str], message: str) -> None:
+    before = files_under(project)
+    refused(run(project, "new", *arguments), message)
+    assert files_under(project) == before
+
+
+def run_bytes(project: Path, *arguments: str, stdin: bytes) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-m", "build_tools", "--root", str(project), *arguments], input=stdin,
+                            capture_output=True, check=False)
+    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
+
+
+def test_a_quotation_from_standard_input_must_be_utf8(project: Path) -> None:
+    before = files_under(project)
+    result = run_bytes(project, "new", "quote", "--id", "latin", "--theme", "feeling-frustrated", "--text", "-",
+                       stdin="/../ Jag känner mig".encode("latin-1"))
+    refused(result, "standard input is not UTF-8 text: byte 0xe4 at offset 10")
+    assert files_under(project) == before
+
+
+def test_a_quotation_from_standard_input_loses_its_bom_and_crlf(project: Path) -> None:
+    result = run_bytes(project, "new", "quote", "--id", "windows", "--theme", "feeling-frustrated", "--text", "-",
+                       stdin=b"\xef\xbb\xbf/../ Line one,\r\nline two,\rline three.\r\n")
+    assert result.returncode == 0, result.stderr
+    study = read_study(Layout(project)).study
+    assert study is not None and study.quotation("windows").text == "/../ Line one,\nline two,\nline three.\n"
+
+
+def test_a_new_quotation_is_written_whole_or_not_at_all(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    layout = Layout(project)
+    study = current_study(layout)
+    theme_file = project / "themes" / "feeling-frustrated.md"
+    before = files_under(project)
+    write_text = Path.write_text
+
+    def full_disk(path: Path, *arguments: Any, **options: Any) -> int:
+        if path == theme_file:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write_text(path, *arguments, **options)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    with pytest.raises(ScaffoldError, match="cannot write .*feeling-frustrated.md: No space left on device"):
+        new_quotation(layout, study, "half", "feeling-frustrated", "Words.")
+    assert files_under(project) == before
+
+
+def test_new_writes_neither_through_a_link_nor_over_a_file(project: Path, tmp_path: Path) -> None:
+    layout = Layout(project)
+    study = current_study(layout)
+    (project / "themes" / "linked.md").symlink_to(tmp_path / "outside.md")
+    with pytest.raises(ScaffoldError, match="leads outside"):
+        new_theme(layout, study, "linked", "Linked", "coming-home")
+    (project / "themes" / "taken.md").write_text("not a theme yet", encoding="utf-8")
+    with pytest.raises(ScaffoldError, match="taken.md exists already"):
+        new_theme(layout, study, "taken", "Taken", "coming-home")
+    assert not (tmp_path / "outside.md").exists()
+    assert (project / "themes" / "taken.md").read_text(encoding="utf-8") == "not a theme yet"
+
+
+def test_a_missing_root_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    for arguments in (["check", "--root", str(missing)], ["--root", str(missing), "new", "stage", "--id", "s", "--title", "T",
+                                                          "--subtitle", "S"], ["--root", str(missing), "diff", "HEAD"]):
+        result = subprocess.run([sys.executable, "-m", "build_tools", *arguments], capture_output=True, text=True, check=False)
+        refused(result, f"{missing}: no such folder")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def repository(project: Path) -> Path:
+    """The study as a git repository with one commit."""
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "base")
+    return project
+
+
+def test_diff_takes_no_option_for_a_revision(repository: Path, tmp_path: Path) -> None:
+    target = tmp_path / "F"
+    refused(run(repository, "diff", "--", f"--output={target}"), f"revision '--output={target}' starts with '-'")
+    refused(run(repository, "diff", "--", "HEAD", f"--output={target}"), f"revision '--output={target}' starts with '-'")
+    assert not target.exists()
+
+
+def test_diff_of_a_revision_with_itself(repository: Path) -> None:
+    result = run(repository, "diff", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert "No stage, theme, quotation or reference changed." in result.stdout
+
+
+def test_diff_refuses_a_link_out_of_the_repository(repository: Path) -> None:
+    (repository / "quotes" / "evil.md").symlink_to("/etc/passwd")
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "a link")
+    refused(run(repository, "diff", "HEAD~1", "HEAD"),
+            "revision 'HEAD' has quotes/evil.md as a link to '/etc/passwd', outside the repository")
+
+
+def test_diff_outside_a_git_repository_says_so(project: Path) -> None:
+    refused(run(project, "diff", "HEAD"), "git cannot read revision 'HEAD': fatal: not a git repository")
+
+
+def test_commands_answer_unwritable_targets_with_messages(project: Path) -> None:
+    refused(run(project, "offline", "--output", str(project / "quotes")), f"{project / 'quotes'}: is a folder")
+    under_a_file = project / "bibliography.bib" / "edition.zip"
+    refused(run(project, "offline", "--output", str(under_a_file)),
+            f"the offline edition was not written to {under_a_file}: {project / 'bibliography.bib'}: File exists")
+    refused(run(project, "contributing"), f"{project / 'CONTRIBUTING.md'}: No such file or directory")
+    (project / "CONTRIBUTING.md").write_text("no field reference here", encoding="utf-8")
+    refused(run(project, "contributing"), f"{project / 'CONTRIBUTING.md'}: CONTRIBUTING.md has no section between")

@@ -8,15 +8,19 @@ from pathlib import Path
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from conftest import ROOT
 
 from build_tools.citations.apa import author_dates
 from build_tools.citations.bibliography import parse_bibliography
 from build_tools.citations.index import citation_index
 from build_tools.citations.references import ReferenceList
-from build_tools.citations.syntax import find_citations, normalise_locator, parse_bracketed
+from build_tools.citations.syntax import (
+    find_citations,
+    normalise_locator,
+    parse_bracketed,
+)
 from build_tools.markdown_ext import CitationExtension
 from build_tools.render import CitationFormatter
-from conftest import ROOT
 
 STUDY_BIB = parse_bibliography((ROOT / "bibliography.bib").read_text(encoding="utf-8"), "bibliography.bib")
 
@@ -197,10 +201,11 @@ def test_a_citation_in_a_heading_reads_well_in_the_table_of_contents() -> None:
     assert md.toc_tokens[0]["name"] == "Learning (Kolb, 1984)"
 
 
-def test_rendered_html_is_kept_while_one_of_the_last_two_builds_asks_for_it(tmp_path: Path) -> None:
+def test_rendered_html_is_kept_while_one_of_the_last_two_builds_asks_for_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from build_tools.citations.cache import FormattingCache
 
-    path = tmp_path / "cache.pickle"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the key that signs the cache
+    path = tmp_path / "references.json"
 
     def build(*keys: str) -> FormattingCache:
         cache = FormattingCache.load(path)
@@ -216,3 +221,32 @@ def test_rendered_html_is_kept_while_one_of_the_last_two_builds_asks_for_it(tmp_
     assert build("site").rendered["site"] == "<span>site</span>", "the site's HTML outlived one build that did not ask for it"
     build("site")
     assert set(FormattingCache.load(path).rendered) == {"site"}, "what no recent build asks for is dropped"
+
+
+def test_bad_link_fields_are_errors_at_their_line() -> None:
+    bib = "@misc{a, title = {A},\n  url = {javascript:alert(1)}}\n\n@book{b,\n  title = {B},\n    doi   = {10.1/x}}\n"
+    assert [str(problem) for problem in parse_bibliography(bib, "t.bib").problems] == [
+        "t.bib:2:3: error: entry 'a': url: 'javascript:alert(1)' has 'javascript:': only http:// and https:// addresses become links",
+        "t.bib:6:5: error: entry 'b': doi: '10.1/x' is not a DOI: a DOI looks like 10.1002/pri.188",
+    ]
+
+
+def test_characters_xml_forbids_are_errors_wherever_they_are() -> None:
+    bib = "% a comment with a bell \x07\n@book{a, title = {A\x0cB}, year = {2000}}\n@book{b, title = {\ufffe}}\n"
+    assert [str(problem) for problem in parse_bibliography(bib, "t.bib", only=frozenset({"a"})).problems] == [
+        f"t.bib:{line}:{column}: error: character U+{code} is not allowed: XML 1.0 forbids it, and the site's REFI-QDA export is XML (delete it)"
+        for line, column, code in ((1, 25, "0007"), (2, 20, "000C"), (3, 19, "FFFE"))
+    ]
+
+
+def test_a_chunk_with_no_type_and_key_is_an_error_in_both_modes() -> None:
+    bib = "@book{a, title = {A}, year = {2000}}\n@ {b, title = {B}}\n@odd-type{c, title = {C}}\n"
+    for only in (None, frozenset({"a"})):
+        assert [problem.line for problem in parse_bibliography(bib, "t.bib", only).problems] == [2, 3]
+
+
+def test_latex_pybtex_cannot_decode_is_kept_as_written() -> None:
+    bib = r"@book{a, author = {Doe\, J.}, title = {A {\{}}}, year = {2000}}"  # no traceback, in the check or the build
+    bibliography = parse_bibliography(bib, "t.bib")
+    assert bibliography.problems == ()
+    assert ReferenceList(bibliography).text("a") == "Doe\\, J. (2000). A \\."

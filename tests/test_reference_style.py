@@ -75,3 +75,33 @@ def test_the_style_is_registered_with_pybtex() -> None:
 def test_reference_list_is_in_apa_order() -> None:
     keys = [reference.key for reference in REFERENCES.ordered()]
     assert keys.index("thesis") < keys.index("web") < keys.index("talk") < keys.index("unknown") < keys.index("art")
+
+
+LINKS = ReferenceList(parse_bibliography(r"""
+@misc{quoted, title = {Q}, year = {2020}, url = {https://example.org/search?q="x"&lang=en}}
+@article{wiley, author = {W, W.}, title = {W}, journal = {J}, year = {1999}, doi = {https://doi.org/10.1002/(SICI)1099-1611<3::AID>}}
+@misc{arxiv, title = {Preprint}, year = {2024}, eprint = {2401.00001}, archiveprefix = {arXiv}}
+@misc{script, title = {S}, year = {2020}, doi = {10.1/"><script>alert(1)</script>}}
+@misc{clickjack, title = {C}, year = {2020}, url = {javascript:alert(1)}}
+""", "links.bib"))
+
+
+def test_link_addresses_are_encoded_and_escaped_in_the_html() -> None:
+    assert '<a href="https://example.org/search?q=%22x%22&amp;lang=en">' in LINKS.html("quoted")
+    assert '<a href="https://doi.org/10.1002/(SICI)1099-1611%3C3::AID%3E">' in LINKS.html("wiley")
+    assert '<a href="https://arxiv.org/abs/2401.00001">' in LINKS.html("arxiv")
+
+
+def test_an_unsafe_doi_or_url_becomes_no_link_at_all() -> None:
+    assert [problem.message.split(":")[0:2] for problem in LINKS.bibliography.problems] == [["entry 'script'", " doi"], ["entry 'clickjack'", " url"]]
+    for key in ("script", "clickjack"):
+        html = LINKS.html(key)
+        assert "<a" not in html and "<script" not in html and "javascript" not in html, html
+
+
+def test_the_html_backend_escapes_every_href() -> None:
+    from pybtex.richtext import HRef
+
+    from build_tools.citations.bibtex import HTML
+
+    assert HRef('x" onmouseover="alert(1)', "text").render(HTML) == '<a href="x&quot; onmouseover=&quot;alert(1)">text</a>'

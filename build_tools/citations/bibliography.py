@@ -3,28 +3,65 @@
 pybtex stops at the first error in a file, so the file is cut into entries at each line that
 starts with ``@`` and each entry is parsed on its own: one broken entry does not hide the next.
 Only the entries a build needs are parsed, and those known from an earlier build are not parsed
-again, so pybtex (:mod:`.bibtex`) is imported only when some entry must be.
+again, so pybtex (:mod:`.bibtex`) is imported only when some entry must be. The entries a build
+does not need are still checked, by :func:`plain_fields` and :func:`plainly_correct` where they
+can vouch for one and by pybtex where they cannot, so the build fails on every entry the check
+fails on, with the same message: the site publishes the whole file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from ..model import Location, Reference
 from ..problems import Problem
+from ..urls import LINK_FIELDS, link_errors
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
+
+    from .bibtex import EntryParser
 
 # An entry starts on a line whose first non-blank character is "@": found by searching for "\n",
 # which the regex engine does faster than trying a MULTILINE "^" at every character.
 _ENTRY_START = re.compile(r"\n[ \t]*@")
 _FIRST_ENTRY = re.compile(r"[ \t]*@")
 _ENTRY_HEAD = re.compile(r"[ \t]*@\s*(\w+)\s*[{(]\s*([^,\s}]*)")
+_SHAPE = "malformed BibTeX: an entry must look like @type{key, field = {value}, ...}"
+CONFIDENCE_LEVELS = ("certain", "probable", "unknown")
+# Characters XML 1.0 forbids: the site's REFI-QDA export, which holds the references, is XML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NEEDS_LATEX = re.compile(r"[\\$~`]|''|\{[^{}]*\{")
+
+
+def _braced(depth: int) -> str:
+    """A ``{value}`` whose braces balance, nested at most ``depth`` deep (pybtex allows 100)."""
+    group = r"\{[^{}]*+\}"
+    for _ in range(depth - 1):
+        group = r"\{[^{}]*+(?:" + group + r"[^{}]*+)*+\}"
+    return group
+
+
+# BibTeX's plain, common form, as pybtex reads it (pybtex/database/input/bibtex.py): a value is
+# {braced}, "quoted" (ended by the first " outside braces) or digits; a type and a field name are
+# subsets of pybtex's names, a key of pybtex's keys, each followed by what pybtex's own pattern
+# cannot take in; after the closing brace, pybtex skips to the next "@". Between the head and the
+# last "}", the entry is cut into tokens: a field (the last one may take a trailing comma) or any
+# other character, which makes the entry not plain.
+# Possessive quantifiers: a value that never closes fails at once instead of backtracking.
+_BRACED_VALUE = _braced(4)
+_VALUE = rf'(?:{_BRACED_VALUE}|"[^"{{}}]*+(?:{_BRACED_VALUE}[^"{{}}]*+)*+"|[0-9]++)'
+_PLAIN_HEAD = re.compile(r"[ \t]*@([A-Za-z]++)\{[\w.:+/-]++\s*+")
+_PLAIN_TOKEN = re.compile(rf",\s*+([A-Za-z][A-Za-z0-9_-]*+)\s*+=\s*+({_VALUE})\s*+(?:,\s*+\Z)?|[\s\S]")
+_NOT_ENTRIES = ("string", "preamble", "comment")
+# Three commas outside braces with no " and " between: a name pybtex's Person() may reject. pybtex
+# splits names at " and " after collapsing whitespace, so "\tand" found here too errs on the safe side.
+_CROWDED_NAME = re.compile(rf",(?:(?! [Aa][Nn][Dd] )[^,{{}}]|{_BRACED_VALUE})*+,(?:(?! [Aa][Nn][Dd] )[^,{{}}]|{_BRACED_VALUE})*+,")
 
 
 # One ``@type{key, ...}`` block of a .bib file, found without parsing it: (line, type, key, start,
@@ -83,6 +120,78 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
 
 
+def needs_latex(value: str) -> bool:
+    """Whether a value holds LaTeX beyond braces (few do), which only pybtex's decoder can read."""
+    return _NEEDS_LATEX.search(value) is not None
+
+
+def dashes(text: str) -> str:
+    """BibTeX's ``--`` and ``---`` as the dashes they stand for."""
+    return text.replace("---", "—").replace("--", "–")
+
+
+def simple_text(value: str) -> str | None:
+    """A value holding no LaTeX beyond braces as plain text; None for one that needs decoding."""
+    return None if needs_latex(value) else dashes(value).replace("{", "").replace("}", "")
+
+
+def plain_fields(text: str, start: int = 0, end: int | None = None) -> dict[str, str] | None:
+    """The fields of the entry ``text[start:end]`` if it is written in BibTeX's plain, common form:
+    by lower-case name, each value as written (read it with :func:`read_value`); None for any other form.
+
+    Sound, not complete: whenever it answers, pybtex parses the entry without error (macros, ``#``,
+    parentheses, deep braces, odd characters, duplicate fields and names with too many commas are
+    left to pybtex). One regular expression, so that a build can check the thousands of entries it
+    does not show for a small fraction of what pybtex takes.
+    """
+    end = len(text) if end is None else end
+    head = _PLAIN_HEAD.match(text, start, end)
+    if head is None or head.group(1).lower() in _NOT_ENTRIES:
+        return None
+    close = text.rfind("}", head.end(), end)
+    if close < 0 or text.find("@", close, end) >= 0:
+        return None
+    tokens = _PLAIN_TOKEN.findall(text, head.end(), close)
+    fields = {name.lower(): value for name, value in tokens}
+    if len(fields) < len(tokens) or "" in fields:  # a field named twice, or a character out of place
+        return None
+    for role in ("author", "editor"):  # pybtex's Person() rejects a name with more than two commas
+        names = fields.get(role)
+        if names and names.count(",") > 2 and _CROWDED_NAME.search(names, 1, len(names) - 1):
+            return None
+    return fields
+
+
+def read_value(written: str) -> str:
+    """A value from :func:`plain_fields` as pybtex reads it: without its braces or quotes, its
+    whitespace collapsed as pybtex's ``normalize_whitespace`` does."""
+    return " ".join((written if written.isdigit() else written[1:-1]).split())
+
+
+def plainly_correct(fields: Mapping[str, str]) -> bool:
+    """Whether :func:`.bibtex.check_entry` finds nothing wrong with an entry of these fields (from
+    :func:`plain_fields`), decided without pybtex; False also when that needs pybtex to decide."""
+    confidence = fields.get("confidence")
+    if confidence is not None and (simple_text(read_value(confidence)) or "").strip().lower() not in CONFIDENCE_LEVELS:
+        return False
+    if not (read_value(fields.get("author", "{}")) or read_value(fields.get("editor", "{}")) or simple_text(read_value(fields.get("title", "{}")))):
+        return False
+    if fields.keys().isdisjoint(LINK_FIELDS):
+        return True
+    return not link_errors({name: read_value(fields[name]) for name in (*LINK_FIELDS, "eprinttype", "archiveprefix") if name in fields})
+
+
+def not_xml(text: str, path: str) -> list[Problem]:
+    """Each character XML 1.0 forbids, with its line and column: the references go into XML exports."""
+    problems = []
+    for found in _NOT_XML.finditer(text):
+        position = found.start()
+        problems.append(Problem(path, text.count("\n", 0, position) + 1,
+                                f"character U+{ord(found.group()):04X} is not allowed: XML 1.0 forbids it, and the site's "
+                                "REFI-QDA export is XML (delete it)", column=position - text.rfind("\n", 0, position)))
+    return problems
+
+
 @lru_cache(maxsize=2)
 def scan(text: str) -> tuple[Chunk, ...]:
     """Cut BibTeX into entries at each line starting with ``@``: cheap, and line numbers stay exact."""
@@ -102,25 +211,32 @@ def scan(text: str) -> tuple[Chunk, ...]:
 def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
                        known: Mapping[str, Reference] | None = None) -> Bibliography:
     """Parse BibTeX ``text`` read from ``path``: every entry, or ``only`` those keys (cheaper on a
-    large file). ``known`` maps entry digests to references parsed by an earlier build: those
-    entries are not parsed again. Problems are returned, not raised."""
+    large file; the others are still checked, see the module's docstring). ``known`` maps entry
+    digests to references parsed by an earlier build: those entries are not parsed again. Problems
+    are returned, not raised."""
     references: list[Reference] = []
-    problems: list[Problem] = []
+    problems = not_xml(text, path)
     chunks: dict[str, Chunk] = {}
     digests: dict[str, str] = {}
     macros: list[str] = []
     parsed_entries: dict[str, Entry] = {}
-    parser = None
+    reader = _Reader(path)
     for chunk in scan(text):
         line, kind, key, start, end = chunk
         if kind in ("comment", "preamble"):
+            continue
+        if not kind or not key:  # no "@type{key" to know it by: an error, whatever pybtex makes of it
+            problems.extend(reader.read(text[start:end], line, key, kind)[2] or [Problem(path, line, _SHAPE)])
             continue
         if key in chunks:
             problems.append(Problem(path, line, f"duplicate BibTeX key '{key}' (first defined at line {chunks[key][0]})"))
             continue
         if kind != "string":
             chunks[key] = chunk
-            if only is not None and key not in only:
+            if only is not None and key not in only:  # not shown, yet published: checked, by pybtex only if need be
+                fields = plain_fields(text, start, end)
+                if fields is None or not plainly_correct(fields):
+                    problems.extend(reader.read(text[start:end], line, key, kind)[2])
                 continue
         source = text[start:end]
         if kind != "string" and known is not None:
@@ -129,22 +245,37 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
                 reference, where = known[digest], Location(path, line)
                 references.append(reference if reference.source == where else replace(reference, source=where))
                 continue
-        if parser is None:
-            from .bibtex import EntryParser, check_entry, reference_from_entry
-
-            parser = EntryParser()
-        entries, problem = parser.entries(source, path, line, key)
-        if problem is not None:
-            problems.append(problem)
-            continue
-        if kind == "string":
+        entries, read, found = reader.read(source, line, key, kind)
+        problems.extend(found)
+        if kind == "string" and entries is not None:
             macros.append(source)
-        elif not entries:
-            problems.append(Problem(path, line, "malformed BibTeX: an entry must look like @type{key, field = {value}, ...}"))
-        for entry_key, entry in entries.items():
-            parsed_entries[entry_key] = entry
-            reference = reference_from_entry(entry_key, entry, Location(path, line))
-            references.append(reference)
-            problems.extend(check_entry(reference, entry))
+        parsed_entries.update(entries or {})
+        references.extend(read)
     return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, tuple(macros), parsed_entries,
                         text, digests)
+
+
+class _Reader:
+    """pybtex, imported when first needed, reading one chunk at a time; ``@string`` macros read
+    stay known to the chunks read after them."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.parser: EntryParser | None = None
+
+    def read(self, source: str, line: int, key: str, kind: str) -> tuple[dict[str, Entry] | None, list[Reference], list[Problem]]:
+        """The chunk's entries (None if it does not parse), their references, and every problem with them."""
+        from .bibtex import EntryParser, check_entry, reference_from_entry
+
+        if self.parser is None:
+            self.parser = EntryParser()
+        entries, problem = self.parser.entries(source, self.path, line, key)
+        if problem is not None:
+            return None, [], [problem]
+        problems = [Problem(self.path, line, _SHAPE)] if not entries and kind != "string" else []
+        references = []
+        for entry_key, entry in entries.items():
+            reference = reference_from_entry(entry_key, entry, Location(self.path, line))
+            references.append(reference)
+            problems.extend(check_entry(reference, entry, source))
+        return entries, references, problems

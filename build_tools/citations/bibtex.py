@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import escape
 
+from pybtex.backends.html import Backend as PybtexHTMLBackend
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
@@ -18,12 +20,22 @@ from pybtex.scanner import PybtexSyntaxError
 
 from ..model import Location, Name, Reference
 from ..problems import Problem
+from ..urls import link_errors
+from .bibliography import CONFIDENCE_LEVELS, dashes, needs_latex, simple_text
 
-CONFIDENCE_LEVELS = ("certain", "probable", "unknown")
-_NEEDS_LATEX = re.compile(r"[\\$~`]|''|\{[^{}]*\{")
 _BRACED = re.compile(r"(\{[^{}]*\})")
-# One backend instance: pybtex's render_as() looks its backend up among entry points on every call.
+
+
+class HTMLBackend(PybtexHTMLBackend):
+    """pybtex's HTML, with the link's address escaped as well: pybtex writes it into ``href`` as it is."""
+
+    def format_href(self, url: str, text: str, external: bool = False) -> str:
+        return super().format_href(escape(url), text, external)
+
+
+# One instance of each backend: pybtex's render_as() looks its backend up among entry points on every call.
 PLAIN_TEXT = PlainTextBackend()
+HTML = HTMLBackend()
 
 
 class EntryParser(Parser):
@@ -71,7 +83,8 @@ def reference_from_entry(key: str, entry: Entry, location: Location = Location("
     )
 
 
-def check_entry(reference: Reference, entry: Entry) -> list[Problem]:
+def check_entry(reference: Reference, entry: Entry, source: str) -> list[Problem]:
+    """What is wrong with an entry that parsed; ``source`` (its text) places a bad field on its line."""
     where = reference.source
     problems = []
     given = plain_text(entry.fields.get("confidence", "certain")).strip().lower()
@@ -79,7 +92,20 @@ def check_entry(reference: Reference, entry: Entry) -> list[Problem]:
         problems.append(Problem(where.path, where.line, f"entry '{reference.key}': confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, not '{given}'"))
     if not reference.creators and not reference.title:
         problems.append(Problem(where.path, where.line, f"entry '{reference.key}' has no author, editor or title to cite it by"))
+    for name, message in link_errors(entry.fields).items():
+        line, column = _field_position(source, name)
+        problems.append(Problem(where.path, where.line + line, f"entry '{reference.key}': {name}: {message}", column=column))
     return problems
+
+
+def _field_position(source: str, name: str) -> tuple[int, int]:
+    """Where ``name =`` starts in an entry's text: lines after its first, and column (its first line
+    when not found, as when a macro was written)."""
+    found = re.search(rf",\s*({name})\s*=", source, re.IGNORECASE)
+    if found is None:
+        return 0, 1
+    start = found.start(1)
+    return source.count("\n", 0, start), start - source.rfind("\n", 0, start)
 
 
 def name_from_person(person: Person) -> Name:
@@ -99,9 +125,9 @@ def latex_text(latex: str) -> Text:
 
     Most values hold no LaTeX beyond braces; those skip latexcodec, which is slow on big files.
     """
-    if _NEEDS_LATEX.search(latex):
-        return Text.from_latex(latex)
-    latex = _dashes(latex)
+    if needs_latex(latex):
+        return _from_latex(latex)
+    latex = dashes(latex)
     if "{" not in latex and "}" not in latex:
         return Text(latex)
     parts: list = []
@@ -116,10 +142,14 @@ def latex_text(latex: str) -> Text:
 @lru_cache(maxsize=8192)  # names and journals recur across a bibliography, and decoding LaTeX is slow
 def plain_text(latex: str) -> str:
     """LaTeX accents, quotes and braces decoded: ``Lauv{\\aa}s`` -> ``Lauvås``."""
-    if _NEEDS_LATEX.search(latex):
-        return Text.from_latex(latex).render(PLAIN_TEXT)
-    return _dashes(latex).replace("{", "").replace("}", "")
+    simple = simple_text(latex)
+    return _from_latex(latex).render(PLAIN_TEXT) if simple is None else simple
 
 
-def _dashes(text: str) -> str:
-    return text.replace("---", "—").replace("--", "–")
+def _from_latex(latex: str) -> Text:
+    """pybtex's reading of LaTeX; a value it cannot read (a lone backslash at its end, an escaped
+    brace that leaves the others unbalanced) is kept as written, so that no entry stops a build."""
+    try:
+        return Text.from_latex(latex)
+    except (UnicodeDecodeError, PybtexError):
+        return Text(dashes(latex).replace("{", "").replace("}", ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Article, Reference
+from ..urls import UnsafeURL, bare_doi
 from .references import ReferenceList
 
 
@@ -16,9 +17,19 @@ def reference_tags(reference: Reference, references: ReferenceList) -> list[tupl
     pairs += [("citation_publication_date", reference.year)] if reference.year else []
     for field, tag in (("journal", "citation_journal_title"), ("volume", "citation_volume"), ("number", "citation_issue"),
                        ("publisher", "citation_publisher"), ("doi", "citation_doi"), ("isbn", "citation_isbn")):
-        if fields.get(field):
-            pairs.append((tag, fields[field]))
+        value = _doi(fields.get(field, "")) if field == "doi" else fields.get(field, "")
+        if value:
+            pairs.append((tag, value))
     return pairs
+
+
+def _doi(value: str) -> str:
+    """The DOI alone, as Highwire wants it, also from ``https://doi.org/...``; empty for a value
+    that is not a DOI (the check reports it), so no tag claims it is one."""
+    try:
+        return bare_doi(value) if value else ""
+    except UnsafeURL:
+        return ""
 
 
 def scholarly_article(article: Article, site_url: str, citations: list[Reference]) -> dict[str, Any]:

@@ -68,14 +68,12 @@ class ReferenceList:
         digest, label = self.bibliography.digest(key), self.labels[key].year
         found = self.cache.formatted.get((digest, label))
         if found is None:  # pybtex is needed only now: entries formatted by an earlier build are cached
-            from pybtex.backends.html import Backend as HTMLBackend
-
-            from .bibtex import PLAIN_TEXT
+            from .bibtex import HTML, PLAIN_TEXT
             from .style import APA7Style
 
             if self._style is None:
                 self._style = APA7Style()
             rich = self._style.format_entry(label, self.bibliography.entry(key)).text
-            found = (rich.render(HTMLBackend()), rich.render(PLAIN_TEXT))
+            found = (rich.render(HTML), rich.render(PLAIN_TEXT))
             self.cache.store(digest, label, *found)
         return found

@@ -6,7 +6,7 @@ can ask for it by name. The label is the year with its APA suffix ("1994a").
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from pybtex.database import Entry, Person
 from pybtex.richtext import HRef, Tag, Text
@@ -14,6 +14,7 @@ from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 from pybtex.style.labels import BaseLabelStyle
 
+from ..urls import entry_link
 from .apa import author_dates
 from .bibtex import latex_text, name_from_person, reference_from_entry
 
@@ -181,11 +182,8 @@ def _book_details(entry: Entry) -> Text:
 
 
 def _link(entry: Entry) -> Text:
-    doi = entry.fields.get("doi", "")
-    if doi:
-        url = "https://doi.org/" + doi.removeprefix("https://doi.org/").removeprefix("doi:")
-        return Text(HRef(url, url))
-    url = entry.fields.get("url", "")
+    """The DOI, else the url, else the eprint as a link; nothing for a value unsafe as a link."""
+    url = entry_link(entry.fields)
     return Text(HRef(url, url)) if url else Text()
 
 

@@ -1,0 +1,131 @@
+"""The build checks the entries it does not show as the check does: a fast validator vouches for
+the plain ones, pybtex reads the rest, and the two modes report the same errors.
+
+The validator is differential-tested against pybtex: whenever it vouches for an entry, pybtex
+parses that entry without error, to the same fields.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import bare_site, build_site
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from mkdocs.exceptions import Abort
+
+from build_tools.citations.bibliography import (
+    parse_bibliography,
+    plain_fields,
+    plainly_correct,
+    read_value,
+)
+from build_tools.citations.bibtex import EntryParser, check_entry, reference_from_entry
+from build_tools.loader import read_study
+from build_tools.model import Location
+from build_tools.plugin import site_configuration
+
+
+def usually(common: list[str], odd: list[str]) -> st.SearchStrategy[str]:
+    """Mostly the usual, often something odd: so that both the validator's answers are exercised."""
+    return st.sampled_from(common * (8 * len(odd) // len(common) + 1) + odd)
+
+
+PIECES = [*"ab Z,.:/-\\~`$'\"{}@#=()%\t\n\u00a0\u2003\u3000é", " and ", " AND ", "{\\aa}", "--", "http://x.org/", "10.1000/x"]
+WORDS = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
+BALANCED = st.recursive(WORDS.map(lambda text: text.replace("{", "").replace("}", "")),
+                        lambda inner: st.lists(inner, max_size=3).map(lambda parts: "{" + "".join(parts) + "}"), max_leaves=6)
+VALUES = st.one_of(
+    *[st.lists(BALANCED, max_size=3).map(lambda parts: "{" + "".join(parts) + "}")] * 3,
+    st.lists(BALANCED, max_size=3).map(lambda parts: '"' + "".join(parts).replace('"', "") + '"'),
+    WORDS.map(lambda text: "{" + text + "}"),
+    st.sampled_from(["{}", '""', "1997", "12ab", "jan", "undefined", '"a" # {b}', "{a {b {c {d {e}}}}}", "{a {b {c {d}}}}",
+                     "{Doe, J. and Roe, R.}", "{Doe, Jr, J.}", "{a, b, c, d}", "{a, {b, c}, d}", "{A, B, {y}and C, D}",
+                     "{A, {x and y}, B, C}", "{a,\tand b, c, d}", "{a, b, c and d}", "{certain}", "{ Probable }", "{maybe}",
+                     "{c{e}rtain}", "{javascript:alert(1)}", "{https://example.org/a b}", "{https://example.org/ok}",
+                     '{10.1/"><script>}', "{doi:10.1002/pri.188}", "{2401.00001}", "{arXiv}", "{\\relax}", "{--}", "{ }"]),
+)
+KINDS = usually(["article", "Book", "misc"], ["string", "comment", "preamble", "odd-type", "in proc", "", "1book"])
+KEYS = usually(["kvale1996", "doe:2020.a", "a/b+c-d", "ünï"], ["k y", "k}", "k{", "k,x", "k@x", "k#", '"k', "k(", "k=1", "k%", ""])
+NAMES = usually(["author", "AUTHOR", "Editor", "title", "year", "doi", "url", "eprint", "eprinttype", "archiveprefix", "confidence",
+                 "note-x", "x_y"], ["x.y", "1bad", "na me", "title ", "", "@", "a#b"])
+DELIMITERS = st.sampled_from([("{", "}")] * 12 + [("(", ")"), ("{", ")"), ("{", "")])
+SEPARATORS = usually([",", ",\n  ", " , "], [",,", "", "\n"])
+ENDINGS = usually(["", "\n", " % a note"], ["}", " @x", "\n@"])
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> str:
+    """An entry in BibTeX's usual layout, or one of many ways of getting it wrong."""
+    opening, closing = draw(DELIMITERS)
+    separator = draw(SEPARATORS)
+    body = "".join(f"{separator}{name} = {value}" for name, value in draw(st.lists(st.tuples(NAMES, VALUES), max_size=5)))
+    entry = f"@{draw(KINDS)}{opening}{draw(KEYS)}{body}{draw(st.sampled_from(['', ',', ', ']))}{closing}{draw(ENDINGS)}"
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):  # mutations: a character dropped, replaced or put in anywhere
+        at = draw(st.integers(0, len(entry)))
+        put = draw(st.sampled_from(["", "{", "}", '"', ",", "=", "@", "#", "(", " "]))
+        entry = entry[:at] + put + entry[at + draw(st.integers(0, 1)):]
+    return entry
+
+
+@settings(max_examples=1000, deadline=None)
+@given(entry=entries())
+@example(entry="@article{k, author = {A, B, {y}and C, D}, title = {t}}")
+@example(entry="@article{k, author = {A, {x and y}, B, C}, title = {t}}")
+@example(entry="@article{k, title = {t}, TITLE = {u}}")
+@example(entry="@article{k, title = {t}} @misc{j, title = {u}}")
+@example(entry="@article{k, title = \"a {\"} b\"}")
+def test_the_validator_vouches_only_for_what_pybtex_parses(entry: str) -> None:
+    fields = plain_fields(entry)
+    if fields is None:
+        return
+    read_by_pybtex, problem = EntryParser().entries(entry, "t.bib", 1, "")
+    assert problem is None, (entry, problem)
+    ((key, parsed),) = read_by_pybtex.items()
+    read = {name: read_value(value) for name, value in fields.items()}
+    assert {name.lower(): value for name, value in parsed.fields.items()} == {n: v for n, v in read.items() if n not in ("author", "editor")}
+    assert {role.lower() for role in parsed.persons} == {role for role in ("author", "editor") if read.get(role)}
+    if plainly_correct(fields):
+        assert check_entry(reference_from_entry(key, parsed, Location("t.bib", 1)), parsed, entry) == [], entry
+
+
+@settings(max_examples=300, deadline=None)
+@given(bib=st.lists(entries(), min_size=1, max_size=5).map(lambda chunks: "\n".join(chunks) + "\n"))
+def test_the_build_and_the_check_report_the_same_errors(bib: str) -> None:
+    checked = parse_bibliography(bib, "t.bib")
+    built = parse_bibliography(bib, "t.bib", only=frozenset())
+    assert built.problems == checked.problems
+
+
+@pytest.mark.parametrize("entry", [
+    "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, year = {1996}}",
+    "@book{kvale1996,\n  author = \"Kvale, S.\",\n  title = {Inter{V}iews: {An} introduction},\n  year = 1996,\n}\n% a note\n",
+    "@Misc{a:b.c-d/e+f, editor = {Doe, Jr, J. and von Roe, R.}, confidence = {probable}, url = {https://example.org/x?a=1&b=2}}",
+])
+def test_the_usual_forms_are_plain(entry: str) -> None:
+    fields = plain_fields(entry)
+    assert fields is not None and plainly_correct(fields)
+
+
+@pytest.mark.parametrize("entry", [
+    "@book{k, title = jan}", '@book{k, title = "a" # "b"}', "@book(k, title = {t})", "@book{k, title = {t}, Title = {u}}",
+    "@book{k, author = {a, b, c, d}, title = {t}}", "@book{k x, title = {t}}", "@book{k, title = {{{{{deep}}}}}}",
+    "@book{k, title = {t}} @book{j, title = {u}}", "@string{k = {t}}", "@book{k, title = {t}",
+])
+def test_anything_else_is_left_to_pybtex(entry: str) -> None:
+    assert plain_fields(entry) is None
+
+
+def test_a_malformed_entry_no_page_cites_fails_the_build_as_it_fails_the_check(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    bare_site(tmp_path, "@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, year = {1996}}\n\n"
+                        "@book{broken, author = {Nobody, N.},\n  title = {Never cited,\n  year = {2000}}\n\n"
+                        "@misc{unsafe, title = {Nor this},\n  url = {javascript:alert(1)}}\n",
+              index="# Notes\n\nAs @kvale1996 says.\n")
+    layout, _ = site_configuration(tmp_path / "mkdocs.yml")
+    errors = [str(problem) for problem in read_study(layout).errors]
+    assert [error.split(": error: ")[0] for error in errors] == ["refs.bib:3:1", "refs.bib:8:3"], errors
+    with pytest.raises(Abort):
+        build_site(tmp_path)
+    for error in errors:
+        assert error in caplog.text

@@ -1,4 +1,7 @@
-"""The command line: ``python -m build_tools check | new | diff | contributing``."""
+"""The command line: ``python -m build_tools check | new | diff | offline | contributing``.
+
+Whatever the input, a failure is answered with ``error: ...`` on stderr and exit status 1, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ import os
 import sys
 from pathlib import Path
 
-from mkdocs.exceptions import ConfigurationError
+from mkdocs.exceptions import Abort, ConfigurationError
 
 from .contributing import update_file
 from .loader import Layout, read_study
 from .scaffold import ScaffoldError, current_study, new_quotation, new_stage, new_theme
+from .settings import DEFAULT_SETTINGS, SiteSettings
 from .studydiff import DiffError, diff
 
 
@@ -48,34 +52,48 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("contributing", help="regenerate CONTRIBUTING.md's field reference from the schemas")
     arguments = parser.parse_args(argv)
     root: Path = arguments.root
+    if not root.is_dir():
+        return _fail(f"{root}: {'not a folder' if root.exists() else 'no such folder'}")
+    try:
+        return _run(root, arguments)
+    except (ScaffoldError, DiffError, ConfigurationError) as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+
+
+def _run(root: Path, arguments: argparse.Namespace) -> int:
     if arguments.command == "check":
         return _check(root, arguments.strict)
     if arguments.command == "new":
         return _new(root, arguments)
     if arguments.command == "diff":
-        try:
-            print(diff(root, arguments.base, arguments.head))
-        except DiffError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
+        print(diff(root, arguments.base, arguments.head))
         return 0
     if arguments.command == "offline":
-        from .offline import build_offline_edition  # needs MkDocs; the other commands do not
-
-        print(f"wrote {build_offline_edition(root / 'mkdocs.yml', arguments.output)}")
-        return 0
-    changed = update_file(root / "CONTRIBUTING.md")
+        return _offline(root, arguments.output)
+    try:
+        changed = update_file(root / "CONTRIBUTING.md")
+    except ValueError as error:  # no field reference markers, or not UTF-8
+        return _fail(f"{root / 'CONTRIBUTING.md'}: {error}")
     print("CONTRIBUTING.md updated" if changed else "CONTRIBUTING.md is up to date", file=sys.stderr)
     return 0
 
 
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
 def _check(root: Path, strict: bool) -> int:
     try:
-        layout = _layout(root)
-    except ConfigurationError as error:
+        layout, settings = _site(root)
+    except (ConfigurationError, Abort) as error:
         print(f"{root / 'mkdocs.yml'}: error: {error}")
         return 1
-    result = read_study(layout)
+    result = read_study(layout, settings=settings)
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in result.problems:
         print(problem)
@@ -91,28 +109,53 @@ def _check(root: Path, strict: bool) -> int:
     return 1 if errors or (strict and warnings) else 0
 
 
-def _layout(root: Path) -> Layout:
-    """Where the sources are: as the site's mkdocs.yml configures the study plugin, if it has one."""
+def _site(root: Path) -> tuple[Layout, SiteSettings]:
+    """Where the sources are and how they are judged: as the site's mkdocs.yml configures MkDocs and
+    the study plugin, if it has one."""
     if not (root / "mkdocs.yml").exists():
-        return Layout(root=root)
-    from .plugin import site_layout  # MkDocs reads the configuration; the other commands do without it
+        return Layout(root=root), DEFAULT_SETTINGS
+    from .plugin import (
+        site_configuration,  # MkDocs reads the configuration; the other commands do without it
+    )
 
-    return site_layout(root / "mkdocs.yml")
+    return site_configuration(root / "mkdocs.yml")
 
 
 def _new(root: Path, arguments: argparse.Namespace) -> int:
-    try:
-        layout = _layout(root)
-        study = current_study(layout)
-        if arguments.kind == "stage":
-            path = new_stage(layout, study, arguments.id, arguments.title, arguments.subtitle)
-        elif arguments.kind == "theme":
-            path = new_theme(layout, study, arguments.id, arguments.label, arguments.stage)
-        else:
-            text = sys.stdin.read() if arguments.text == "-" else arguments.text
-            path = new_quotation(layout, study, arguments.id, arguments.theme, text)
-    except (ScaffoldError, ConfigurationError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    layout, settings = _site(root)
+    study = current_study(layout, settings)
+    if arguments.kind == "stage":
+        path = new_stage(layout, study, arguments.id, arguments.title, arguments.subtitle)
+    elif arguments.kind == "theme":
+        path = new_theme(layout, study, arguments.id, arguments.label, arguments.stage)
+    else:
+        text = _standard_input() if arguments.text == "-" else arguments.text
+        path = new_quotation(layout, study, arguments.id, arguments.theme, text)
     print(f"wrote {path.relative_to(root) if path.is_relative_to(root) else path}")
+    return 0
+
+
+def _standard_input() -> str:
+    """Strict UTF-8, a leading BOM dropped: text in another encoding is refused, not written garbled."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ScaffoldError(f"standard input is not UTF-8 text: byte 0x{data[error.start]:02x} at offset {error.start}; "
+                            "save it as UTF-8") from None
+
+
+def _offline(root: Path, output: Path) -> int:
+    # Material for MkDocs is imported only here; the other commands do without it
+    from .offline import build_offline_edition
+
+    if output.is_dir():
+        return _fail(f"{output}: is a folder; name the zip to write")
+    try:
+        archive = build_offline_edition(root / "mkdocs.yml", output)
+    except Abort as error:  # a SystemExit: MkDocs stops a failed build with it, the reason in its context
+        return _fail(f"the offline edition was not built: {error.__context__ or error}")
+    except OSError as error:
+        return _fail(f"the offline edition was not written to {output}: {error.filename}: {error.strerror}")
+    print(f"wrote {archive}")
     return 0

@@ -52,10 +52,16 @@ def taguette_csv(study: Study, cite) -> str:
     writer.writerow(["tag", "parent", "description"])
     for stage in study.stages:
         stage_tag = f"{stage.numeral}. {stage.title}"
-        writer.writerow([stage_tag, "", stage.subtitle])
+        writer.writerow(map(inert_cell, [stage_tag, "", stage.subtitle]))
         for theme in study.themes_of(stage):
-            writer.writerow([theme.label, stage_tag, description(study, theme.id, cite)])
+            writer.writerow(map(inert_cell, [theme.label, stage_tag, description(study, theme.id, cite)]))
     return output.getvalue()
+
+
+def inert_cell(value: str) -> str:
+    """A cell no spreadsheet runs as a formula: one starting with = + - @, a tab or a carriage
+    return gets a leading apostrophe (OWASP's advice on CSV injection)."""
+    return f"'{value}" if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def study_json(study: Study, references: list[dict[str, Any]]) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem
+from .characters import FORBIDDEN, has_forbidden
+from .problems import Problem, excerpt
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,54 @@ def read_source(path: str, text: str) -> SourceDocument:
         reason = error.problem or error.context or "invalid YAML"
         return SourceDocument(path, {}, body, body_line, problems=(Problem(path, line, f"broken YAML in front matter: {reason}", column=column),))
     except yaml.YAMLError as error:
-        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"broken YAML in front matter: {error}"),))
+        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"broken YAML in front matter: {excerpt(str(error), 200)}"),))
+    except (ValueError, TypeError, OverflowError) as error:  # a value YAML reads but cannot build: 2000-02-30
+        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"broken YAML in front matter: {excerpt(str(error), 200)}"),))
+    except _TooLarge as error:
+        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"front matter refused: {error}"),))
     if fields is None:
         return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, "front matter must be a list of 'name: value' fields"),))
-    duplicates = tuple(Problem(path, line, f"field '{name}' is given twice (first at line {fields[name].line})") for name, line in repeated)
-    return SourceDocument(path, fields, body, body_line, problems=duplicates)
+    problems = [Problem(path, line, f"field '{excerpt(name)}' is given twice (first at line {fields[name].line})") for name, line in repeated]
+    if not FORBIDDEN.search(yaml_text):  # written as characters, the text check reports them already
+        problems += [Problem(path, field.line, f"field '{excerpt(name)}' holds a control character (a YAML escape such as "
+                                               "\\x01?) that cannot be published") for name, field in fields.items() if has_forbidden(field.value)]
+    return SourceDocument(path, fields, body, body_line, problems=tuple(problems))
 
 
 # libyaml's loader when PyYAML was built with it: the same marks, several times faster.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Aliases let a few lines of YAML stand for billions of values ("billion laughs"): front matter
+# expanding to more than this many is refused before anything walks it.
+MAX_VALUES = 10_000
+MAX_DEPTH = 32
+
+
+class _TooLarge(Exception):
+    """The front matter expands (through aliases) beyond MAX_VALUES values, into itself, or too deep."""
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int | None], depth: int = 0) -> int:
+    """How many values ``node`` stands for once every alias is expanded (each node counted once)."""
+    if depth > MAX_DEPTH:
+        raise _TooLarge(f"its values nest more than {MAX_DEPTH} levels deep")
+    known = sizes.get(id(node), 0)
+    if known is None:
+        raise _TooLarge("an alias refers to the value that contains it")
+    if known:
+        return known
+    sizes[id(node)] = None  # being counted: meeting it again inside itself is a loop
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    total = 1
+    for child in children:
+        total += _expanded_size(child, sizes, depth + 1)
+        if total > MAX_VALUES:
+            raise _TooLarge(f"it expands to more than {MAX_VALUES:,} values (through YAML aliases?)")
+    sizes[id(node)] = total
+    return total
 
 
 def _parse_fields(yaml_text: str, first_line: int) -> tuple[dict[str, Field] | None, list[tuple[str, int]]]:
@@ -78,6 +118,7 @@ def _parse_fields(yaml_text: str, first_line: int) -> tuple[dict[str, Field] | N
             return {}, []
         if not isinstance(node, yaml.MappingNode):
             return None, []
+        _expanded_size(node, {})
         fields: dict[str, Field] = {}
         repeated: list[tuple[str, int]] = []
         for key_node, value_node in node.value:

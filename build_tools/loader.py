@@ -4,23 +4,44 @@ from __future__ import annotations
 
 import posixpath
 import re
+import stat
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from .article import read_article
+from .characters import forbidden_characters
 from .citations.bibliography import Bibliography, parse_bibliography, scan
 from .citations.syntax import FoundCitation, find_citations
 from .frontmatter import SourceDocument, read_source
 from .markup import find_shortcodes
-from .model import Activity, Citation, Location, Page, Quotation, QuotationPlacement, Reference, Stage, Study, TeachingNote, Theme
-from .problems import Problem, SourceErrors, did_you_mean, display_path
-from .safety import unsafe_content
+from .markup_check import markup_problems, svg_problems
+from .model import (
+    Activity,
+    Citation,
+    Location,
+    Page,
+    Quotation,
+    QuotationPlacement,
+    Reference,
+    Stage,
+    Study,
+    TeachingNote,
+    Theme,
+)
+from .problems import Problem, SourceErrors, did_you_mean, display_path, excerpt
 from .schema import Kind, check_fields
+from .settings import DEFAULT_SETTINGS, SiteSettings
+from .site_files import docs_files, file_problems, outside_problem
 from .theme_body import parse_theme_body
 
-PAGE_SHORTCODES = ("journey-map", "cite-article")
+# The shortcodes a page may use, and how many arguments each takes.
+PAGE_SHORTCODES = {"journey-map": 0, "cite-article": 0}
+# MkDocs reads a page whose first line is "key: value" as MultiMarkdown metadata (title,
+# description, ...) that it writes into every page unescaped: such a page needs YAML front matter.
+_MULTIMARKDOWN_META = re.compile(r"[ ]{0,3}[A-Za-z0-9_-]+:")
 
 
 @dataclass(frozen=True)
@@ -62,23 +83,27 @@ class LoadResult:
 
 
 def load_study(layout: Layout, complete_bibliography: bool = True,
-               known_references: Mapping[str, Reference] | None = None) -> tuple[Study, Bibliography]:
+               known_references: Mapping[str, Reference] | None = None,
+               settings: SiteSettings = DEFAULT_SETTINGS) -> tuple[Study, Bibliography]:
     """The validated study; raises :class:`SourceErrors` listing every error found."""
-    result = read_study(layout, complete_bibliography, known_references)
+    result = read_study(layout, complete_bibliography, known_references, settings)
     if result.errors or result.study is None or result.bibliography is None:
         raise SourceErrors(result.errors)
     return result.study, result.bibliography
 
 
 def read_study(layout: Layout, complete_bibliography: bool = True,
-               known_references: Mapping[str, Reference] | None = None) -> LoadResult:
+               known_references: Mapping[str, Reference] | None = None,
+               settings: SiteSettings = DEFAULT_SETTINGS) -> LoadResult:
     """Read every source and collect errors and warnings without raising.
 
     With ``complete_bibliography=False`` only the cited entries of the .bib file are parsed (what a
     build shows); the check parses and validates every entry. ``known_references`` (by entry
-    digest, from an earlier build) spares parsing entries that did not change.
+    digest, from an earlier build) spares parsing entries that did not change. ``settings`` (from
+    the site's mkdocs.yml) say how Markdown is rendered and what the sanitizer keeps.
     """
     problems: list[Problem] = []
+    problems += _docs_folder_problems(layout, settings)
     bib_text = _read_bibliography(layout, problems)
     known_keys = {key for _, _, key, _, _ in scan(bib_text)} if bib_text is not None else None
     stage_docs = _read_folder(layout, layout.stages, problems)
@@ -118,9 +143,14 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
     for document in page_docs:
         if document.fields and not document.problems:
             problems.extend(check_fields(document, "page"))
-    articles = [article for document in page_docs if (article := read_article(document))]
+    articles = []
+    for document in page_docs:
+        found, article_problems = read_article(document)
+        problems.extend(article_problems)
+        articles += [found] if found else []
     article = articles[0] if articles else None
     citations = _citations(layout, stage_docs, themes, page_docs, known_keys, problems)
+    problems += _markup(stage_docs, themes, quotation_docs, teaching_docs, page_docs, settings)
     bibliography = None
     if bib_text is not None:
         cited = None if complete_bibliography else frozenset(item.key for citation in citations for item in citation.items)
@@ -156,10 +186,10 @@ def _claimed_ids(documents: list[SourceDocument]) -> set[str]:
 def _read_bibliography(layout: Layout, problems: list[Problem]) -> str | None:
     path = layout.path(layout.bibliography)
     shown = display_path(path, layout.root)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         problems.append(Problem(shown, 0, "bibliography file not found"))
         return None
-    return _read_text(path, shown, problems)
+    return _read_text(layout, path, problems, characters=False)  # the bibliography reports its own, entry by entry
 
 
 def _read_folder(layout: Layout, folder: str, problems: list[Problem], recursive: bool = False,
@@ -167,13 +197,20 @@ def _read_folder(layout: Layout, folder: str, problems: list[Problem], recursive
     directory = layout.path(folder)
     if not directory.is_dir():
         return []
+    outside = outside_problem(directory, layout.root, display_path(directory, layout.root))
+    if outside:
+        problems.append(outside)
+        return []
     documents = []
     for path in sorted(directory.rglob("*.md") if recursive else directory.glob("*.md")):
-        shown = display_path(path, layout.root)
-        text = _read_text(path, shown, problems)
+        text = _read_text(layout, path, problems)
         if text is None:
             continue
+        shown = display_path(path, layout.root)
         if not front_matter_required and not text.startswith("---"):
+            if _MULTIMARKDOWN_META.match(text):
+                problems.append(Problem(shown, 1, "a first line 'name: value' is read by MkDocs as the page's settings: "
+                                                  "put settings between '---' lines, or start the page with a blank line"))
             documents.append(SourceDocument(shown, {}, text, 1))
             continue
         document = read_source(shown, text)
@@ -182,14 +219,47 @@ def _read_folder(layout: Layout, folder: str, problems: list[Problem], recursive
     return documents
 
 
-def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
-    data = path.read_bytes()
+def _read_text(layout: Layout, path: Path, problems: list[Problem], characters: bool = True) -> str | None:
+    """The file's text as an editor shows it: UTF-8, a byte-order mark dropped, Windows (CRLF) and
+    old Mac (CR) line ends read as LF, so line numbers are the editor's; None after a problem."""
+    shown = display_path(path, layout.root)
+    outside = outside_problem(path, layout.root, shown)
+    if outside:
+        problems.append(outside)
+        return None
     try:
-        return data.decode("utf-8")
+        if not stat.S_ISREG(path.stat().st_mode):  # a folder, or a pipe that would never end
+            problems.append(Problem(shown, 1, "is not a file: a source must be a plain text file"))
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(shown, 1, f"cannot be read: {error.strerror or error}"))
+        return None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         problems.append(Problem(shown, line, f"the file is not UTF-8 text (byte {data[error.start]:#04x}); save it as UTF-8"))
         return None
+    if characters:
+        problems.extend(forbidden_characters(text, shown))
+    return text
+
+
+def _docs_folder_problems(layout: Layout, settings: SiteSettings) -> list[Problem]:
+    """Every file of the docs folder that may not be published, as the build would publish it."""
+    docs = layout.path(layout.content)
+    if not docs.is_dir():
+        return []
+    problems: list[Problem] = []
+    for path in docs_files(docs, layout.root):
+        relative = path.relative_to(docs).as_posix()
+        refused = file_problems(relative, path, layout.root, display_path(path, layout.root), settings.configured_files)
+        problems += refused
+        if not refused and relative.lower().endswith(".svg"):
+            text = _read_text(layout, path, problems)
+            problems += svg_problems(text, display_path(path, layout.root)) if text is not None else []
+    return problems
 
 
 def _is_within(path: str, folder: str) -> bool:
@@ -211,7 +281,6 @@ def _stage(document: SourceDocument, problems: list[Problem]) -> Stage | None:
     values = _fields(document, "stage", problems)
     if values is None:
         return None
-    problems.extend(unsafe_content(document.body, document.path, document.body_line))
     return Stage(values["id"], values["number"], values["title"], values["subtitle"], document.body.strip() + "\n",
                  Location(document.path, document.front_matter_line))
 
@@ -227,7 +296,6 @@ def _theme(document: SourceDocument, stages: dict[str, Stage], broken: dict[str,
         return None
     parts, body_problems = parse_theme_body(document.body, document.path, document.body_line)
     problems.extend(body_problems)
-    problems.extend(unsafe_content(document.body, document.path, document.body_line))
     return Theme(values["id"], values["label"], values["stage"], values["order"], parts, Location(document.path, document.front_matter_line))
 
 
@@ -244,7 +312,6 @@ def _quotation(document: SourceDocument, themes: dict[str, Theme], broken: dict[
     if not text:
         problems.append(Problem(document.path, document.body_line, "the quotation is empty: write the informant's words below the front matter"))
         return None
-    problems.extend(unsafe_content(document.body, document.path, document.body_line))
     return Quotation(values["id"], values["theme"], values["order"], text + "\n", Location(document.path, document.front_matter_line))
 
 
@@ -266,7 +333,6 @@ def _teaching(document: SourceDocument, stages: dict[str, Stage], themes: dict[s
             for quotation_id in activity.quotations:
                 if quotation_id not in quotations and quotation_id not in broken["quotation"]:
                     problems.append(Problem(document.path, document.line_of(kind), f"unknown quotation '{quotation_id}'{did_you_mean(quotation_id, quotations)}"))
-    problems.extend(unsafe_content(document.body, document.path, document.body_line))
     return TeachingNote(about, tuple(aim.strip() for aim in values["aims"]), activities["questions"], activities["prompts"],
                         document.body.strip(), Location(document.path, document.front_matter_line))
 
@@ -308,6 +374,14 @@ def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: 
             problems.append(Problem(theme.source.path, placements[0].line, f"quotations are placed in the order {', '.join(placed_order)} but their 'order' fields say {', '.join(expected)}"))
 
 
+def _markup(stage_docs: list[SourceDocument], themes: list[Theme], quotation_docs: list[SourceDocument],
+            teaching_docs: list[SourceDocument], page_docs: list[SourceDocument], settings: SiteSettings) -> list[Problem]:
+    """What the sanitizer would remove from every Markdown text of the sources, where it stands."""
+    texts = [(doc.body, doc.path, doc.body_line) for doc in (*stage_docs, *quotation_docs, *teaching_docs, *page_docs)]
+    texts += [(passage.markdown, theme.source.path, passage.line) for theme in themes for passage in theme.passages]
+    return [problem for text in texts for problem in markup_problems(*text, settings)]
+
+
 def _citations(layout: Layout, stage_docs: list[SourceDocument], themes: list[Theme], page_docs: list[SourceDocument],
                keys: set[str] | None, problems: list[Problem]) -> list[Citation]:
     found: list[FoundCitation] = []
@@ -318,10 +392,12 @@ def _citations(layout: Layout, stage_docs: list[SourceDocument], themes: list[Th
             found += find_citations(passage.markdown, theme.source.path, passage.line)
     for document in page_docs:
         found += find_citations(document.body, document.path, document.body_line)
-        problems.extend(unsafe_content(document.body, document.path, document.body_line))
         for shortcode in find_shortcodes(document.body, document.body_line):
             if shortcode.name not in PAGE_SHORTCODES:
-                problems.append(Problem(document.path, shortcode.line, f"unknown shortcode '{shortcode.name}' (pages know: {', '.join(PAGE_SHORTCODES)})"))
+                problems.append(Problem(document.path, shortcode.line, f"unknown shortcode '{excerpt(shortcode.name)}' (pages know: {', '.join(PAGE_SHORTCODES)})"))
+            elif len(shortcode.args) != PAGE_SHORTCODES[shortcode.name]:
+                problems.append(Problem(document.path, shortcode.line, f"the shortcode '{shortcode.name}' takes no arguments: "
+                                                                       f"write '{{{{< {shortcode.name} >}}}}'"))
     citations = []
     for item in found:
         if item.citation is None:

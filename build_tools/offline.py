@@ -17,7 +17,7 @@ from material.plugins.offline.plugin import OfflinePlugin
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-OFFLINE_PLUGIN = "material/offline"
+from .plugin import OFFLINE_PLUGIN
 
 
 def build_offline_edition(config_file: Path, archive: Path, folder_name: str = "balint-journey") -> Path:
@@ -27,10 +27,7 @@ def build_offline_edition(config_file: Path, archive: Path, folder_name: str = "
         config = load_config(config_file=str(config_file), site_dir=str(site))
         offline = OfflinePlugin()
         offline.load_config({})
-        config.plugins[OFFLINE_PLUGIN] = offline
-        for plugin in config.plugins.values():
-            if hasattr(plugin, "building_offline"):
-                plugin.building_offline = True
+        config.plugins[OFFLINE_PLUGIN] = offline  # the study plugin sees it and builds for file://
         build(config)
         write_zip(site, archive)
     return archive

@@ -7,12 +7,14 @@ page it is on. Everything else lives in the core package.
 
 from __future__ import annotations
 
+import html
 import posixpath
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from markupsafe import escape
 from mkdocs.config import config_options as opt
 from mkdocs.config import load_config
 from mkdocs.config.base import Config
@@ -21,18 +23,24 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from .citations.index import CitingPage, citation_index
 from .citations.cache import FormattingCache
+from .citations.index import CitingPage, citation_index
 from .citations.references import ReferenceList
 from .loader import Layout, load_study
 from .markdown_ext import CitationExtension
 from .model import Study
-from .problems import SourceErrors
+from .problems import Problem, SourceErrors, display_path
 from .render import REFERENCES_PLACEHOLDER, SitePaths, StudyRenderer
+from .sanitizer import Allowlist, clean_html, clean_svg, clean_text, is_safe_id
+from .settings import SiteSettings
+from .site_files import file_problems
+from .urls import UnsafeURL, web_url
 
 log = get_plugin_logger(__name__)
+OFFLINE_PLUGIN = "material/offline"
 STYLESHEET = "assets/study.css"
 SCRIPT = "assets/study.js"
 SHIM = "assets/iframe-worker-shim.js"
@@ -52,28 +60,34 @@ class StudyConfig(Config):
     whole_study_title = opt.Type(str, default="Read the whole study")
     offline_edition = opt.Type(bool, default=False)
     offline_edition_file = opt.Type(str, default="downloads/balint-journey-offline.zip")
+    allowed_classes = opt.ListOfItems(opt.Type(str), default=[])
 
 
 class StudyPlugin(BasePlugin[StudyConfig]):
     """Publishes the study: journey map, stage and theme pages, quotations, references, citations."""
 
-    building_offline = False  # set by build_tools.offline for the offline edition's own build
     command = "build"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Per build: the offline edition is a build of its own, with Material's offline plugin.
+        self.building_offline = OFFLINE_PLUGIN in config.plugins
         self.layout = layout_for(config, self.config)
         root, docs = self.layout.root, self.layout.path(self.layout.content).resolve()
-        self.cache_file = root / self.config.cache_dir / "references.pickle"
+        self.cache_file = root / self.config.cache_dir / "references.json"
         self.cache = FormattingCache.load(self.cache_file)
+        self.settings = site_settings(config, self.config)
+        self.allowlist = Allowlist(self.settings.allowed_classes)
         try:
-            self.study, bibliography = load_study(self.layout, complete_bibliography=False, known_references=self.cache.references)
+            self.study, bibliography = load_study(self.layout, complete_bibliography=False, known_references=self.cache.references,
+                                                  settings=self.settings)
         except SourceErrors as errors:
-            raise PluginError(f"the study's sources have {len(errors.problems)} error(s):\n{errors}") from None
+            raise _errors(errors.problems) from None
         self.docs_dir = docs
         self.paths = SitePaths(quotations=self.config.quotations_page, references=self.config.references_page)
+        self.bibliography_text = bibliography.text
         references = ReferenceList(bibliography, self.cache)
         self.renderer = StudyRenderer(self.study, references, self.paths)
         self.citations = CitationExtension(self.renderer.citation_formatter)  # one formatter for pages and data files
@@ -86,6 +100,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._publishable(files, config)
         self.outside_nav: set[str] = set()  # pages reached from other pages, not from the navigation
         teaching = posixpath.relpath((self.layout.root / self.layout.teaching).as_posix(), self.docs_dir.as_posix())
         for file in [f for f in files if f.src_uri.startswith(teaching.rstrip("/") + "/")]:
@@ -123,6 +138,9 @@ class StudyPlugin(BasePlugin[StudyConfig]):
                 offline = get_relative_url(self.config.offline_edition_file, page_url)
             generated.append((self.paths.downloads, "Data and downloads", self.renderer.downloads_page(offline), None))
 
+        # Each generated page's title, shown as plain text; a theme is named without the quotation
+        # marks that set it off where it is cited.
+        self.titles = {uri: title for uri, title, _, _ in generated} | {self.paths.theme(theme): theme.label for theme in self.study.themes}
         for uri, _, markdown, source in generated:
             self._replace(files, config, uri, markdown, source)
         self.cited_on = _keys_by_page(cited_in)
@@ -131,18 +149,47 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.cited_in = {key: tuple(citing for citing in places if citing.uri != self.config.whole_study_page)
                          for key, places in cited_in.items()}
         data = self.renderer.data_files() if self.study.themes else []
-        for uri, content in self._downloads() + data:
+        downloads = self._downloads() + data
+        taken = [Problem(display_path(Path(own.abs_src_path), self.layout.root), 1, f"the site writes '{uri}' itself: rename this file")
+                 for uri, _ in downloads if (own := files.get_file_from_path(uri)) is not None and own.abs_src_path]
+        if taken:
+            raise _errors(taken)
+        for uri, content in downloads:
             files.append(File.generated(config, uri, content=content))
         for asset in (STYLESHEET, SCRIPT, SHIM) if self.building_offline else (STYLESHEET, SCRIPT):
             files.append(File.generated(config, asset, content=(package_files("build_tools") / asset).read_bytes()))
         return files
 
+    def _publishable(self, files: Files, config: MkDocsConfig) -> None:
+        """Refuse what the docs folder may not publish (the check has said so already, with the same
+        words: this is MkDocs' own list of files), and publish SVG pictures only sanitized."""
+        problems = []
+        docs = Path(config.docs_dir).resolve()
+        for file in list(files):
+            if file.generated_by or not file.abs_src_path or not file.src_dir or Path(file.src_dir).resolve() != docs:
+                continue  # generated, or the theme's own
+            path = Path(file.abs_src_path)
+            refused = file_problems(file.src_uri, path, self.layout.root, display_path(path, self.layout.root),
+                                    self.settings.configured_files)
+            problems += refused
+            if file.src_uri.lower().endswith(".svg") and not refused:
+                files.remove(file)
+                files.append(File.generated(config, file.src_uri, content=clean_svg(path.read_text(encoding="utf-8-sig"))))
+        if problems:
+            raise _errors(problems)
+
     def _downloads(self) -> list[tuple[str, str | bytes]]:
         """Cite-this-study files: the article in three formats, and the whole bibliography."""
-        downloads: list[tuple[str, str | bytes]] = [(self.paths.bibliography, self.layout.path(self.layout.bibliography).read_bytes())]
+        # The bibliography as the check read it (UTF-8 without a byte-order mark, LF line ends), not
+        # the file again: it is what was checked, and the same whichever editor saved it.
+        downloads: list[tuple[str, str | bytes]] = [(self.paths.bibliography, self.bibliography_text)]
         article = self.study.article
         if article is not None:
-            from .citations.export import article_bibtex, article_csl_json, article_ris  # pybtex, only for an article
+            from .citations.export import (  # pybtex, only for an article
+                article_bibtex,
+                article_csl_json,
+                article_ris,
+            )
 
             downloads += [(self.paths.article_bibtex, article_bibtex(article)), (self.paths.article_ris, article_ris(article)),
                           (self.paths.article_csl, article_csl_json(article))]
@@ -159,9 +206,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         here = page.file.src_uri
-        if page.edit_url:  # "…/content/../themes/x.md" -> "…/themes/x.md"
-            parts = urlsplit(page.edit_url)
-            page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
+        page.edit_url = _edit_url(page.edit_url)
 
         def href(target: str) -> str:
             file = files.get_file_from_path(target)
@@ -185,8 +230,13 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         here = page.file.src_uri
         if page.present_anchor_ids is not None:  # citations are HTML to MkDocs: tell it their anchors
             page.present_anchor_ids.update(self.citation_anchors.get(here, ()))
-        if REFERENCES_PLACEHOLDER not in html:
-            return html
+        _plain_text_meta(page, self.titles.get(here))
+        if REFERENCES_PLACEHOLDER in html:
+            html = self._with_references(html, page, files)
+        return clean_html(html, self.allowlist)
+
+    def _with_references(self, html: str, page: Page, files: Files) -> str:
+        here = page.file.src_uri
 
         def href(uri: str, fragment: str) -> str:
             file = files.get_file_from_path(uri)
@@ -219,6 +269,57 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         return server
 
 
+def _errors(problems: list[Problem] | tuple[Problem, ...]) -> PluginError:
+    return PluginError(f"the study's sources have {len(problems)} error(s):\n{SourceErrors(problems)}")
+
+
+def _plain_text_meta(page: Page, title: str | None) -> None:
+    """Escape what the theme writes of a page without escaping it: its title (in the navigation, the
+    browser tab, the footer), its description (in a meta tag) and its table of contents. ``title``
+    is the title the study gives a generated page; other pages keep the one MkDocs found."""
+    if title is None:
+        given = page.__dict__.get("title") or page.meta.get("title")  # from the nav of mkdocs.yml, or front matter
+        title = given if isinstance(given, str) else html.unescape(page.title or "")  # a heading's, as HTML
+    page.title = str(escape(" ".join(title.split())))  # type: ignore[misc]  # MkDocs lets a title be set
+    if "title" in page.meta or not page.is_homepage:  # Material writes meta.title into <title> as it is
+        page.meta["title"] = page.title
+    if "description" in page.meta:
+        page.meta["description"] = str(escape(" ".join(str(page.meta["description"]).split())))
+    _clean_toc(page.toc.items if page.toc else [])
+
+
+def _clean_toc(items: list[AnchorLink]) -> None:
+    """Table-of-contents entries come from headings' HTML and ids: text and word-like ids only."""
+    for item in items:
+        item.title = clean_text(item.title)
+        if not is_safe_id(item.id):
+            item.id = ""
+        _clean_toc(item.children)
+
+
+def _edit_url(url: str | None) -> str | None:
+    """The edit link as a safe address ("…/content/../themes/x.md" becomes "…/themes/x.md"); none
+    when it is not an http(s) address."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    try:
+        return web_url(urlunsplit(parts._replace(path=posixpath.normpath(parts.path))))
+    except UnsafeURL:
+        return None
+
+
+def site_settings(config: MkDocsConfig, options: StudyConfig | None) -> SiteSettings:
+    """What the check needs of the site's configuration to judge the sources as the build does."""
+    named = [*config.extra_css, *(str(getattr(script, "path", script)) for script in config.extra_javascript)]
+    return SiteSettings(
+        markdown_extensions=tuple(name for name in config.markdown_extensions if isinstance(name, str)),
+        markdown_configs=dict(config.mdx_configs),
+        allowed_classes=frozenset(options.allowed_classes) if options else frozenset(),
+        configured_files=frozenset(path for path in named if not urlsplit(path).scheme and not path.startswith("//")),
+    )
+
+
 def layout_for(config: MkDocsConfig, options: StudyConfig | None) -> Layout:
     """Where the plugin finds the study's sources under this MkDocs configuration (the default
     places, under its docs_dir, for a site without the plugin's ``options``)."""
@@ -230,12 +331,13 @@ def layout_for(config: MkDocsConfig, options: StudyConfig | None) -> Layout:
                   bibliography=options.bibliography)
 
 
-def site_layout(config_file: Path) -> Layout:
-    """The layout a build with ``config_file`` (an mkdocs.yml) would use: its docs_dir and the
-    options of its ``study`` plugin. Raises MkDocs' ConfigurationError for a broken file."""
+def site_configuration(config_file: Path) -> tuple[Layout, SiteSettings]:
+    """Where a build with ``config_file`` (an mkdocs.yml) finds the sources, and the settings it
+    judges them by. Raises MkDocs' ConfigurationError for a broken file."""
     config = load_config(str(config_file))
     plugin = config.plugins.get("study")
-    return layout_for(config, plugin.config if isinstance(plugin, StudyPlugin) else None)
+    options = plugin.config if isinstance(plugin, StudyPlugin) else None
+    return layout_for(config, options), site_settings(config, options)
 
 
 def _keys_by_page(cited_in: dict[str, tuple[CitingPage, ...]]) -> dict[str, list[str]]:
@@ -276,8 +378,8 @@ def _fill_results_section(config: MkDocsConfig, title: str, study: Study, paths:
     """Fill the nav section named ``title`` with the journey: each stage, then its themes."""
     for item in config.nav or []:
         if isinstance(item, dict) and title in item:
-            item[title] = [
-                {f"{stage.numeral}. {stage.title}": [{"Overview": paths.stage(stage)}] + [paths.theme(theme) for theme in study.themes_of(stage)]}
+            item[title] = [  # MkDocs writes a section's title into the navigation as it is: escaped here
+                {str(escape(f"{stage.numeral}. {stage.title}")): [{"Overview": paths.stage(stage)}] + [paths.theme(theme) for theme in study.themes_of(stage)]}
                 for stage in study.stages
             ]
             return

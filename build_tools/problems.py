@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong in one source file, at a line and column (1-based, as editors count)."""
 
@@ -19,6 +20,10 @@ class Problem:
     message: str
     severity: Severity = "error"
     column: int = 1
+
+    def __lt__(self, other: Problem) -> bool:
+        """Problems sort as an editor lists them: by file, line and column."""
+        return (self.path, self.line, self.column, self.severity, self.message) < (other.path, other.line, other.column, other.severity, other.message)
 
     def __str__(self) -> str:
         """``path:line:column: error|warning: message``, the form editors and CI logs link to."""
@@ -44,8 +49,17 @@ def did_you_mean(value: str, known: Iterable[str], otherwise: str = "") -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else otherwise
 
 
+def excerpt(value: object, limit: int = 60) -> str:
+    """A value as a message may show it: one line, at most ``limit`` characters (a value can be huge)."""
+    text = value if isinstance(value, str) else repr(value)
+    text = " ".join(text[: limit * 4].split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def display_path(path: Path, root: Path) -> str:
     """The path as a contributor sees it in the repository: relative to the project root."""
+    if path.is_absolute() == root.is_absolute() and path.is_relative_to(root) and ".." not in path.parts:
+        return path.relative_to(root).as_posix()  # most paths: no need to ask the file system
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -7,12 +7,14 @@ reference is generated from them: the rules live in one place.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Literal
 
 from .frontmatter import SourceDocument
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, excerpt
 
 if TYPE_CHECKING:  # jsonschema is imported when a file with front matter is first checked
     from jsonschema import Draft202012Validator
@@ -35,9 +37,24 @@ def schema(kind: Kind) -> dict[str, Any]:
 
 @cache
 def _validator(kind: Kind) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    return Draft202012Validator(schema(kind))
+    # JSON Schema counts 1.0 as an integer and YAML reads "1.0" as a float: a stage numbered 1.0
+    # would pass and break every page that shows its numeral. Integers here are whole numbers.
+    checker = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+    strict = validators.extend(Draft202012Validator, type_checker=checker, validators={"pattern": _pattern})
+    return strict(schema(kind))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, _: Any) -> Iterator[ValidationError]:
+    """JSON Schema's "pattern", but with "$" at the very end: Python's also matches before a final
+    line break, so "x\n" would pass "^x$" (and an icon name "home\n" reach the theme)."""
+    from jsonschema.exceptions import ValidationError
+
+    anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    if isinstance(instance, str) and not re.search(anchored, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def check_fields(document: SourceDocument, kind: Kind) -> list[Problem]:
@@ -54,7 +71,7 @@ def check_fields(document: SourceDocument, kind: Kind) -> list[Problem]:
 
 def _messages(error: ValidationError) -> list[tuple[str, str | None]]:
     """What is wrong, and (for an unknown top-level field) which field to point at."""
-    where = _name(error.absolute_path)
+    where = excerpt(_name(error.absolute_path))
     prefix = f"{where}: " if where else ""
     subschema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "required":
@@ -64,19 +81,32 @@ def _messages(error: ValidationError) -> list[tuple[str, str | None]]:
         known = list(subschema.get("properties", {}))
         unknown = [name for name in error.instance if name not in known]
         listing = f" (known fields: {', '.join(known)})"
-        return [(f"{prefix}unknown field '{name}'{did_you_mean(name, known, listing)}", name) for name in unknown]
+        return [(f"{prefix}unknown field '{excerpt(name)}'{did_you_mean(name, known, listing)}", name) for name in unknown]
     if error.validator == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return [(f"field '{where}' must be {' or '.join(TYPE_NAMES.get(t, t) for t in wanted)}, not {error.instance!r}", None)]
+        return [(f"field '{where}' must be {' or '.join(TYPE_NAMES.get(t, t) for t in wanted)}, not {_shown(error.instance)}", None)]
     if error.validator == "pattern":
-        return [(f"field '{where}' {subschema.get('x-message', 'has the wrong form')}, not {error.instance!r}", None)]
+        return [(f"field '{where}' {subschema.get('x-message', 'has the wrong form')}, not {_shown(error.instance)}", None)]
     if error.validator in ("minLength", "minItems"):
         return [(f"field '{where}' is empty", None)]
+    if error.validator in ("maximum", "minimum") and subschema.get("x-message"):
+        return [(f"field '{where}' {subschema['x-message']}, not {_shown(error.instance)}", None)]
     if error.validator == "minimum":
-        return [(f"field '{where}' must be {error.validator_value} or more, not {error.instance!r}", None)]
+        return [(f"field '{where}' must be {error.validator_value} or more, not {_shown(error.instance)}", None)]
+    if error.validator == "maximum":
+        return [(f"field '{where}' must be {error.validator_value} or less, not {_shown(error.instance)}", None)]
+    if error.validator == "maxLength":
+        return [(f"field '{where}' is longer than {error.validator_value} characters", None)]
     if error.validator == "enum":
-        return [(f"field '{where}': {error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}", None)]
-    return [(f"{prefix}{error.message}", None)]
+        return [(f"field '{where}': {_shown(error.instance)} is not one of {', '.join(map(repr, error.validator_value))}", None)]
+    return [(f"{prefix}{excerpt(error.message, 200)}", None)]
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: exactly (a line break shows as \\n), and short."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:59] + "…")
+    return excerpt(value)
 
 
 def _name(path: Any) -> str:

@@ -1,0 +1,26 @@
+"""What of a site's configuration the sources are judged by, so the check judges as the build does."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# MkDocs' own Markdown extensions, which every site has (MkDocs adds them to its configuration).
+MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """The Markdown a page is rendered with and what the sanitizer lets through beyond its allowlist:
+    read from mkdocs.yml by the plugin and by the command line alike."""
+
+    markdown_extensions: tuple[str, ...] = MKDOCS_EXTENSIONS
+    markdown_configs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    allowed_classes: frozenset[str] = frozenset()
+    # Files of the docs folder that mkdocs.yml itself names (extra_css, extra_javascript, ...):
+    # the configuration is reviewed as code, so what it names may be published whatever its type.
+    configured_files: frozenset[str] = frozenset()
+
+
+DEFAULT_SETTINGS = SiteSettings()  # a site with no mkdocs.yml of its own: MkDocs' defaults

@@ -1,0 +1,462 @@
+"""A hostile pull request: every payload in every field and file it could reach, built for real.
+
+Each payload is put into each place of a small study (front matter of every kind of source, the
+bodies, the BibTeX fields). The check either refuses it, naming the file it is in, or accepts it;
+then a site is built (through MkDocs' API) with the payload in every place that accepted it, and
+that site must be inert: no element has an event handler, no address has a scheme outside the
+allowlist, no script is there but the theme's and the project's own. The same site is then read
+in Chromium, where no dialog may open on load, hover, focus or click of any link, or on search.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import threading
+from collections.abc import Callable
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import CHROMIUM, build_site, chromium, tiny_study
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from build_tools.loader import read_study
+from build_tools.plugin import site_configuration
+from build_tools.sanitizer import clean_html
+
+# Each payload calls alert(N) with its own N, so a dialog says which one ran.
+PAYLOADS = {
+    "script element": "<script>alert(1)</script>",
+    "img onerror": "<img src=x onerror=alert(2)>",
+    "svg onload": "<svg/onload=alert(3)>",
+    "markdown javascript link": "[click](javascript:alert(4))",
+    "entity colon": '<a href="javascript&colon;alert(5)">click</a>',
+    "spaced scheme": '<a href="javascript: alert(6)">click</a>',
+    "svg animate": '<svg><a><animate attributeName="href" values="jav&#97;script:alert(7)"/><text y="20">click</text></a></svg>',
+    "attribute list": "Heading { onclick=alert(8) }",
+    "block attribute list": "text\n{: onmouseover=alert(9) }",
+    "backticks in raw html": '<p title="`" onmouseover=alert(10) x="`">hover</p>',
+    "attribute breakout": '"><img src=x onerror=alert(11)>',
+    "title breakout": "</title><script>alert(12)</script>",
+    "iframe srcdoc": '<iframe srcdoc="<script>alert(13)</script>"></iframe>',
+    "data url": '<a href="data:text/html,<script>alert(14)</script>">click</a>',
+    "mutation xss": "<math><mtext><table><mglyph><style><img src=x onerror=alert(15)>",
+    "form action": "<form><button formaction=javascript:alert(16)>click</button></form>",
+    "object data": '<object data="javascript:alert(17)"></object>',
+    "base href": '<base href="javascript:alert(18)//">',
+    "meta refresh": '<meta http-equiv="refresh" content="0;url=javascript:alert(19)">',
+    "tab in scheme": '<a href="java&#x09;script:alert(20)">click</a>',
+    "details ontoggle": "<details open ontoggle=alert(21)><summary>x</summary></details>",
+    "autofocus": '<a href="#" onfocus=alert(22) autofocus>focus</a>',
+    "noscript": '<noscript><p title="</noscript><img src=x onerror=alert(23)>"></noscript>',
+    "bare scheme": "javascript:alert(24)",
+    "doi breakout": '10.1234/"><script>alert(25)</script>',
+    "citation": "@kvale1996 [@kolb1984] {{< journey-map >}}",
+}
+SAFE_SCHEMES = {"", "http", "https", "mailto"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "ping", "cite", "srcdoc",
+                  "values", "to", "from", "by"}
+
+
+# ---- where a payload can go ----------------------------------------------------------------
+
+def front_matter(project: Path, name: str, path: tuple[str | int, ...], value: str) -> None:
+    """Set a front-matter field (``path`` into nested blocks and lists) of the source ``name``."""
+    file = project / name
+    _, yaml_text, body = file.read_text(encoding="utf-8").split("---\n", 2)
+    data = yaml.safe_load(yaml_text)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6, default_style='"')  # one line per value
+    file.write_text(f"---\n{dumped}---\n{body}", encoding="utf-8")
+
+
+def raw_front_matter(project: Path, name: str, field: str, value: str) -> None:
+    """Write the front-matter line of ``field`` as it is given (YAML escapes, say)."""
+    file = project / name
+    text, count = re.subn(rf'^"?{field}"?: .*$', lambda _: f"{field}: {value}", file.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE)
+    assert count == 1
+    file.write_text(text, encoding="utf-8")
+
+
+def body(project: Path, name: str, payload: str, before: str | None = None) -> None:
+    file = project / name
+    text = file.read_text(encoding="utf-8")
+    if before is None:
+        file.write_text(f"{text.rstrip()}\n\n{payload}\n", encoding="utf-8")
+    else:
+        assert before in text
+        file.write_text(text.replace(before, f"{payload}\n{before}", 1), encoding="utf-8")
+
+
+def bib_field(project: Path, field: str, value: str, **others: str) -> None:
+    """Set ``field`` (and ``others``) of the cited entry kvale1996 (added if absent)."""
+    file = project / "bibliography.bib"
+    text = file.read_text(encoding="utf-8")
+    entry = text[text.index("@book{kvale1996"):text.index("@book{kolb1984")]
+    fields = {name: " ".join(text.split()) for name, text in {field: value, **others}.items()}  # one line each
+    lines = [line for line in entry.strip().splitlines() if line.strip().split(" =")[0] not in fields]
+    lines[1:1] = [f"  {name} = {{{line}}}," for name, line in fields.items()]
+    file.write_text(text.replace(entry, "\n".join(lines) + "\n\n"), encoding="utf-8")
+
+
+Place = Callable[[Path, str], None]
+STAGE, THEME, QUOTE, TEACHING, HOME, NOTES = ("content/stages/one.md", "themes/first-theme.md", "quotes/first-words.md",
+                                              "content/teaching/one.md", "content/index.md", "content/notes.md")
+PLACES: dict[str, tuple[str, Place]] = {
+    "stage title": (STAGE, lambda p, v: front_matter(p, STAGE, ("title",), v)),
+    "stage subtitle": (STAGE, lambda p, v: front_matter(p, STAGE, ("subtitle",), v)),
+    "stage body": (STAGE, lambda p, v: body(p, STAGE, v)),
+    "theme label": (THEME, lambda p, v: front_matter(p, THEME, ("label",), v)),
+    "home page description, YAML escapes": (HOME, lambda p, v: raw_front_matter(
+        p, HOME, "description", json.dumps(v).replace("<", "\\u003c").replace(">", "\\u003e"))),
+    "theme description": (THEME, lambda p, v: body(p, THEME, v, before="{{< quote first-words >}}")),
+    "theme interpretation": (THEME, lambda p, v: body(p, THEME, v, before=":::\n")),
+    "quotation": (QUOTE, lambda p, v: body(p, QUOTE, v)),
+    "teaching aim": (TEACHING, lambda p, v: front_matter(p, TEACHING, ("aims", 0), v)),
+    "teaching question": (TEACHING, lambda p, v: front_matter(p, TEACHING, ("questions", 0, "text"), v)),
+    "teaching prompt": (TEACHING, lambda p, v: front_matter(p, TEACHING, ("prompts", 0, "text"), v)),
+    "teaching note": (TEACHING, lambda p, v: body(p, TEACHING, v)),
+    "page title": (NOTES, lambda p, v: front_matter(p, NOTES, ("title",), v)),
+    "home page title": (HOME, lambda p, v: front_matter(p, HOME, ("title",), v)),
+    "page description": (NOTES, lambda p, v: front_matter(p, NOTES, ("description",), v)),
+    "page status": (NOTES, lambda p, v: front_matter(p, NOTES, ("status",), v)),
+    "page icon": (NOTES, lambda p, v: front_matter(p, NOTES, ("icon",), v)),
+    "page template": (NOTES, lambda p, v: front_matter(p, NOTES, ("template",), v)),
+    "page body": (NOTES, lambda p, v: body(p, NOTES, v)),
+    "page heading": (NOTES, lambda p, v: body(p, NOTES, f"## {v}")),
+    "article title": (HOME, lambda p, v: front_matter(p, HOME, ("article", "title"), v)),
+    "article journal": (HOME, lambda p, v: front_matter(p, HOME, ("article", "journal"), v)),
+    "article publisher": (HOME, lambda p, v: front_matter(p, HOME, ("article", "publisher"), v)),
+    "article author": (HOME, lambda p, v: front_matter(p, HOME, ("article", "authors", 0, "family"), v)),
+    "article affiliation": (HOME, lambda p, v: front_matter(p, HOME, ("article", "authors", 0, "affiliation"), v)),
+    "article volume": (HOME, lambda p, v: front_matter(p, HOME, ("article", "volume"), v)),
+    "article doi": (HOME, lambda p, v: front_matter(p, HOME, ("article", "doi"), v)),
+    "article postprint": (HOME, lambda p, v: front_matter(p, HOME, ("article", "postprint"), v)),
+    "bibtex title": ("bibliography.bib", lambda p, v: bib_field(p, "title", v)),
+    "bibtex author": ("bibliography.bib", lambda p, v: bib_field(p, "author", v)),
+    "bibtex publisher": ("bibliography.bib", lambda p, v: bib_field(p, "publisher", v)),
+    "bibtex annote": ("bibliography.bib", lambda p, v: bib_field(p, "annote", v)),
+    "bibtex url": ("bibliography.bib", lambda p, v: bib_field(p, "url", v)),
+    "bibtex doi": ("bibliography.bib", lambda p, v: bib_field(p, "doi", v)),
+    "bibtex eprint": ("bibliography.bib", lambda p, v: bib_field(p, "eprint", v, eprinttype="arxiv")),
+}
+BODIES = {"stage body", "theme description", "theme interpretation", "quotation", "teaching note", "page body", "page heading"}
+ADDRESSES = {"article doi", "article postprint", "bibtex url", "bibtex doi", "bibtex eprint", "page status", "page icon", "page template"}
+
+
+# ---- what a built site must never contain --------------------------------------------------
+
+def inline_script_shape(text: str) -> str:
+    """Material's inline scripts differ between pages only in the relative address of the site."""
+    return re.sub(r'new URL\("[./]*",location\)', "new URL(BASE,location)", text.strip())
+
+
+def active_content(site: Path, known_scripts: set[str]) -> list[str]:
+    """Everything in ``site`` that could run script, described; an inert site gives []."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        where = page.relative_to(site).as_posix()
+        for element in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find_all(True):
+            for name, value in element.attrs.items():
+                text = " ".join(value) if isinstance(value, list) else value
+                if name.lower().startswith("on"):
+                    found.append(f"{where}: <{element.name} {name}={text!r}>")
+                scheme = urlsplit(re.sub(r"[\x00-\x20]", "", text)).scheme.lower() if name.lower() in URL_ATTRIBUTES else ""
+                if scheme not in SAFE_SCHEMES:
+                    found.append(f"{where}: <{element.name} {name}={text!r}>")
+            if element.name in ("iframe", "object", "embed", "base", "animate", "set", "frame", "applet", "portal"):
+                found.append(f"{where}: <{element.name}>")
+            if element.name == "meta" and element.get("http-equiv"):
+                found.append(f"{where}: <meta http-equiv>")
+            if element.name == "script":
+                found += [f"{where}: {problem}" for problem in _script_problem(element, page, site, known_scripts)]
+    return found
+
+
+def _script_problem(script, page: Path, site: Path, known_scripts: set[str]) -> list[str]:
+    if script.get("src"):
+        source = script["src"]
+        target = (site / source.lstrip("/") if source.startswith("/") else page.parent / source).resolve()  # 404.html is absolute
+        own = target.is_relative_to(site.resolve()) and (target.name == "study.js" or re.fullmatch(r"bundle\.\w+\.min\.js", target.name))
+        return [] if own and target.exists() else [f"script from {script['src']}"]
+    text = script.string or ""
+    if script.get("type") in ("application/json", "application/ld+json"):
+        try:
+            json.loads(text)
+            return []
+        except ValueError:
+            return [f"a {script['type']} script that is not JSON: {text[:80]!r}"]
+    return [] if inline_script_shape(text) in known_scripts else [f"inline script {text[:80]!r}"]
+
+
+def inline_scripts(site: Path) -> set[str]:
+    return {inline_script_shape(script.string or "") for page in site.rglob("*.html")
+            for script in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find_all("script")
+            if not script.get("src") and not script.get("type")}
+
+
+# ---- the corpus ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tiny_study(tmp_path_factory.mktemp("pristine"))
+
+
+@pytest.fixture(scope="module")
+def known_scripts(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    project = tmp_path_factory.mktemp("clean") / "study"
+    shutil.copytree(pristine, project)
+    return inline_scripts(build_site(project))
+
+
+def check(project: Path) -> list[str]:
+    layout, site_settings = site_configuration(project / "mkdocs.yml")
+    return [str(problem) for problem in read_study(layout, settings=site_settings).errors]
+
+
+@pytest.fixture(scope="module")
+def accepted(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """For each payload, the places whose check accepts it (every refusal names the file it is in)."""
+    places: dict[str, list[str]] = {name: [] for name in PAYLOADS}
+    wrongly_named = []
+    for payload_name, payload in PAYLOADS.items():
+        for place_name, (file, put) in PLACES.items():
+            project = tmp_path_factory.mktemp("check") / "study"
+            shutil.copytree(pristine, project)
+            put(project, payload)
+            errors = check(project)
+            if not errors:
+                places[payload_name].append(place_name)
+            elif not all(error.startswith(f"{file}:") for error in errors):
+                wrongly_named.append((payload_name, place_name, errors))
+    assert wrongly_named == [], "a refusal must name the file the payload is in"
+    return places
+
+
+def hostile_site(pristine: Path, folder: Path, places: dict[str, list[str]], payloads: list[str]) -> Path:
+    """A study with each of ``payloads`` in every place that accepted it: a body gets each as a
+    paragraph of its own, a field all of them one after the other."""
+    project = folder / "study"
+    shutil.copytree(pristine, project)
+    for place_name, (_, put) in PLACES.items():
+        chosen = [PAYLOADS[name] for name in payloads if place_name in places[name]]
+        if place_name in ADDRESSES:  # an address or identifier: one value, or it is not one any more
+            chosen = chosen[:1]
+        for value in chosen if place_name in BODIES else [" ".join(chosen)] if chosen else []:
+            put(project, value)
+    return project
+
+
+def test_markup_in_text_is_refused_by_the_check_where_it_would_be_markup(accepted: dict[str, list[str]]) -> None:
+    """Bodies are Markdown: what the sanitizer would remove is an error. Front-matter text is text."""
+    for payload_name in ("script element", "img onerror", "svg onload", "markdown javascript link", "iframe srcdoc",
+                         "entity colon", "spaced scheme", "backticks in raw html", "svg animate", "block attribute list"):
+        assert not (BODIES - {"page heading"}) & set(accepted[payload_name]), payload_name
+    for payload_name in ("script element", "img onerror", "markdown javascript link", "title breakout"):
+        assert {"stage title", "theme label", "teaching aim", "page title", "article title", "bibtex title"} <= set(accepted[payload_name])
+    for place in ("bibtex url", "bibtex doi", "article postprint", "page icon", "page template", "page status"):
+        assert place not in accepted["bare scheme"] + accepted["attribute breakout"], place
+
+
+@pytest.mark.parametrize("payload", list(PAYLOADS))
+def test_a_site_built_with_the_payload_wherever_accepted_is_inert(payload: str, pristine: Path, accepted: dict[str, list[str]],
+                                                                  known_scripts: set[str], tmp_path: Path) -> None:
+    site = build_site(hostile_site(pristine, tmp_path, accepted, [payload]))
+    assert active_content(site, known_scripts) == []
+
+
+def test_text_stays_text_everywhere_it_is_shown(pristine: Path, tmp_path: Path) -> None:
+    """A label written as markup is shown as the characters it is: not dropped, not run, not cited."""
+    text = "<img src=x onerror=alert(2)> [click](javascript:alert(4)) @kvale1996 *not emphasis*"
+    project = tmp_path / "study"
+    shutil.copytree(pristine, project)
+    for place in ("theme label", "stage title", "teaching aim"):
+        PLACES[place][1](project, text)
+    site = build_site(project)
+    theme = BeautifulSoup((site / "themes" / "first-theme" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert theme.h1.get_text().startswith(f"“{text}”")
+    assert theme.title.get_text().startswith(text)
+    assert any(text in link.get_text(" ", strip=True) for link in theme.select(".md-nav__link"))
+    stage = BeautifulSoup((site / "stages" / "one" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert stage.h1.get_text().startswith(f"I. {text}")
+    assert text in [item.get_text() for item in stage.select(".teaching li")]
+    assert not stage.select(".teaching a[href*=javascript], .teaching em, .teaching .citation")
+
+
+def test_the_sanitizer_alone_makes_every_payload_inert() -> None:
+    """The second wall: were the check bypassed, what the build writes passes the sanitizer."""
+    import markdown
+
+    renderer = markdown.Markdown(extensions=["attr_list", "md_in_html", "admonition", "def_list", "toc", "tables", "fenced_code"])
+    for name, payload in PAYLOADS.items():
+        html = clean_html(renderer.reset().convert(payload) + payload)
+        soup = BeautifulSoup(html, "html.parser")
+        for element in soup.find_all(True):
+            assert not [attribute for attribute in element.attrs if attribute.startswith("on")], (name, html)
+            assert element.name not in ("script", "iframe", "object", "base", "meta", "animate", "style"), (name, html)
+            for attribute in URL_ATTRIBUTES & set(element.attrs):
+                assert urlsplit(element[attribute]).scheme in SAFE_SCHEMES, (name, html)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run tests/setup-browser")
+def test_no_dialog_opens_on_load_hover_focus_click_or_search(pristine: Path, accepted: dict[str, list[str]], tmp_path: Path) -> None:
+    site = build_site(hostile_site(pristine, tmp_path, accepted, list(PAYLOADS)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    dialogs: list[str] = []
+    try:
+        with chromium() as browser:
+            context = browser.new_context()
+            page = context.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+            for html in sorted(site.rglob("*.html")):
+                page.goto(base + html.relative_to(site).as_posix(), wait_until="load")
+                page.evaluate(PROVOKE)
+                page.wait_for_timeout(50)
+            page.goto(base)
+            page.locator(".md-search__input").click()
+            page.keyboard.type("alert", delay=20)
+            page.locator(".md-search-result__item").first.wait_for()
+            page.locator(".md-search-result__item").first.hover()
+            context.close()
+    finally:
+        server.shutdown()
+    assert dialogs == []
+
+
+# Hover, focus and click every element; links run only if they are javascript: (others would
+# navigate away, and need no click to be judged: their scheme is checked statically).
+PROVOKE = """() => {
+  for (const element of document.querySelectorAll('*')) {
+    for (const type of ['pointerover', 'mouseover', 'mouseenter', 'focus', 'focusin', 'toggle']) {
+      element.dispatchEvent(new Event(type, {bubbles: true}));
+    }
+    if (element.focus) element.focus();
+    const href = element.getAttribute('href') || element.getAttribute('xlink:href') || '';
+    if (element.closest('a') && !/^\\s*javascript:/i.test(href)) {
+      element.addEventListener('click', event => event.preventDefault(), {once: true});
+    }
+    if (element.click) element.click();
+  }
+}"""
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+# ---- generated hostile strings in every front-matter field ----------------------------------
+
+HOSTILE_PIECES = ["<", ">", '"', "'", "`", "&", "&#", ";", ":", "/", "\\", "[", "]", "(", ")", "{", "}", "=", "@", "!", "*", "_",
+                  "#", "|", "~", " ", "\t", "\n", "script", "img", "svg", "src=x", "onerror=", "onload=", "javascript", "alert(0)",
+                  "href", "{:", "{{<", ">}}", ":::", "---", "</title>", "-->", "<!--", "é", "\u200b", "\u2028"]
+hostile_text = st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=14).map("".join)
+TEXT_FIELDS = ["stage title", "stage subtitle", "theme label", "teaching aim", "teaching question", "teaching prompt", "page title",
+               "page description", "article title", "article journal", "article author", "article affiliation", "bibtex title"]
+
+
+@settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a build per example: no shrinking
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(texts=st.lists(hostile_text, min_size=len(TEXT_FIELDS), max_size=len(TEXT_FIELDS)))
+def test_generated_hostile_text_in_every_field_builds_inert_or_is_refused(
+        texts: list[str], pristine: Path, known_scripts: set[str], tmp_path_factory: pytest.TempPathFactory) -> None:
+    project = tmp_path_factory.mktemp("generated") / "study"
+    shutil.copytree(pristine, project)
+    for place, text in zip(TEXT_FIELDS, texts):
+        PLACES[place][1](project, text)
+    errors = check(project)
+    if errors:
+        files = {PLACES[place][0] for place in TEXT_FIELDS}
+        assert all(error.split(":")[0] in files for error in errors), errors
+        return
+    assert active_content(build_site(project), known_scripts) == []
+
+
+# ---- files a pull request could add ------------------------------------------------------------
+
+SECRET = "a line of a file outside the repository"
+
+
+def built_or_refused(project: Path) -> tuple[list[str], Path | None]:
+    """The check's errors, and the site when the build went through (None when it refused too)."""
+    from mkdocs.exceptions import Abort
+
+    errors = check(project)
+    try:
+        return errors, build_site(project)
+    except Abort:
+        return errors, None
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("content/evil.html", "<script>alert(1)</script>", "files of the kind '.html' are not published"),
+    ("content/evil.js", "alert(1)", "files of the kind '.js' are not published"),
+    ("content/assets/javascripts/bundle.a5f9d56c.min.js", "alert(1)", "files of the kind '.js' are not published"),
+    ("content/evil.css", "body { background: url(javascript:alert(1)) }", "files of the kind '.css' are not published"),
+    ("content/search/search_index.json", '{"docs": []}', "files of the kind '.json' are not published"),
+    ("content/evil.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>',
+     'onload="alert(1)" is removed from <svg>: event handlers never reach a reader\'s browser'),
+    ('content/a"b<img src=x onerror=alert(1)>.md', "# Name\n", "holds characters an address cannot carry"),
+    ("content/cite/article.bib", "@misc{x, title = {Ours}}\n", "the site writes 'cite/article.bib' itself"),
+])
+def test_a_file_that_could_run_or_replace_script_is_refused_by_check_and_build(name: str, content: str, message: str,
+                                                                               pristine: Path, tmp_path: Path) -> None:
+    project = tmp_path / "study"
+    shutil.copytree(pristine, project)
+    (project / name).parent.mkdir(parents=True, exist_ok=True)
+    (project / name).write_text(content, encoding="utf-8")
+    errors, site = built_or_refused(project)
+    if name != "content/cite/article.bib":  # the site's own downloads are the build's to know
+        assert any(error.startswith(name) and message in error for error in errors), errors
+    assert site is None, "the build refuses what the check refuses"
+
+
+def test_a_plain_svg_is_published_sanitized_and_stays_valid_xml(pristine: Path, tmp_path: Path) -> None:
+    from lxml import etree
+
+    project = tmp_path / "study"
+    shutil.copytree(pristine, project)
+    (project / "content" / "figure.svg").write_text(
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>A &amp; B</title>'
+        '<linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient><rect width="10" height="10" fill="url(#g)"/></svg>\n',
+        encoding="utf-8")
+    published = build_site(project) / "figure.svg"
+    tree = etree.fromstring(published.read_bytes())
+    assert tree.tag == "{http://www.w3.org/2000/svg}svg"
+    assert [element.tag.split("}")[1] for element in tree.iter()] == ["svg", "title", "linearGradient", "stop", "rect"]
+
+
+@pytest.mark.parametrize("link, points_to", [
+    ("quotes/leak.md", "file"),
+    ("content/leak.txt", "file"),
+    ("content/leaked", "folder"),
+    ("bibliography.bib", "bib"),
+])
+def test_a_link_out_of_the_repository_is_refused_and_nothing_behind_it_published(link: str, points_to: str, pristine: Path,
+                                                                                 tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text(f"---\nid: leak\ntheme: first-theme\norder: 2\n---\n\n{SECRET}\n", encoding="utf-8")
+    (outside / "secret.bib").write_text(f"@book{{kvale1996, author = {{Kvale, S.}}, title = {{{SECRET}}}, year = {{1996}}}}\n"
+                                        "@book{kolb1984, author = {Kolb, D.}, title = {K}, year = {1984}}\n", encoding="utf-8")
+    project = tmp_path / "study"
+    shutil.copytree(pristine, project)
+    target = {"file": outside / "secret.md", "folder": outside, "bib": outside / "secret.bib"}[points_to]
+    (project / link).unlink(missing_ok=True)
+    (project / link).symlink_to(target)
+    errors, site = built_or_refused(project)
+    assert any(error.startswith(link) and "outside the repository" in error for error in errors), errors
+    assert site is None
+    assert not any(SECRET.encode() in data for data in (file.read_bytes() for file in (project / "site").rglob("*") if file.is_file()))

@@ -1,0 +1,144 @@
+"""Input as people really give it: files saved on Windows, odd values, odd files; and downloads
+that a spreadsheet or a reference manager reads safely. Every problem is a message with its file
+and line, never a traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import build_site, copy_study, edit, soup, tiny_study
+from lxml import etree
+
+from build_tools.loader import Layout, read_study
+from build_tools.plugin import site_configuration
+
+SOURCE_FOLDERS = ("content", "themes", "quotes")
+
+
+def errors_of(project: Path) -> list[str]:
+    layout, settings = site_configuration(project / "mkdocs.yml")
+    return [str(problem) for problem in read_study(layout, settings=settings).errors]
+
+
+def without_offline_edition(project: Path) -> Path:
+    edit(project / "mkdocs.yml", "offline_edition: true", "offline_edition: false")
+    return project
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def sources(project: Path) -> list[Path]:
+    return [path for folder in SOURCE_FOLDERS for path in (project / folder).rglob("*.md")] + [project / "bibliography.bib"]
+
+
+def test_files_saved_on_windows_build_exactly_like_the_originals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CRLF line ends and a UTF-8 byte-order mark on every source: the same check, the same site."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "946684800")
+    unix = without_offline_edition(copy_study(tmp_path / "unix"))
+    windows = without_offline_edition(copy_study(tmp_path / "windows"))
+    for path in sources(windows):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert errors_of(windows) == []
+    assert read_study(Layout(windows)).problems == read_study(Layout(unix)).problems
+    built_unix, built_windows = files_of(build_site(unix)), files_of(build_site(windows))
+    assert built_windows.keys() == built_unix.keys()
+    assert [name for name in built_unix if built_unix[name] != built_windows[name]] == []
+    home = soup(build_site(windows) / "index.html")
+    assert home.select_one('meta[name="citation_doi"]')["content"] == "10.1002/pri.188", "the article block is read"
+
+
+@pytest.mark.parametrize("change, message", [
+    (("content/stages/one.md", "number: 1", "number: 1.0"), "content/stages/one.md:3:1: error: field 'number' must be a whole number, not 1.0"),
+    (("content/index.md", "{{< journey-map >}}", "{{< journey-map extra >}}"),
+     "content/index.md:25:1: error: the shortcode 'journey-map' takes no arguments: write '{{< journey-map >}}'"),
+    (("content/index.md", "  year: 2001", "  year: '2000a'"), "content/index.md:4:1: error: field 'article.year' must be a four-digit year, like 2000, not '2000a'"),
+    (("content/notes.md", "title: Notes", "title: Notes\nicon: ../../../etc/passwd"),
+     "content/notes.md:3:1: error: field 'icon' must name an icon of the theme, like 'material/home', not '../../../etc/passwd'"),
+    (("content/notes.md", "title: Notes", "title: Notes\ntemplate: ../base.html"),
+     "content/notes.md:3:1: error: field 'template' must name a template of the theme, like 'main.html', not '../base.html'"),
+    (("content/notes.md", "title: Notes", "title: Notes\nstatus: 'new\n'"), "content/notes.md:3:1: error: field 'status' must be a status name"),
+    (("themes/first-theme.md", "order: 1", ("order: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nx: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                                            "y: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nz: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                                            "w: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]")),
+     "themes/first-theme.md:2:1: error: front matter refused: it expands to more than 10,000 values (through YAML aliases?)"),
+    (("quotes/first-words.md", "It was the first step.", "It was the\x01 first step."),
+     "quotes/first-words.md:7:16: error: the control character U+0001 cannot be published (no XML export can hold it): delete it"),
+    (("themes/first-theme.md", "label: Taking the first step", 'label: "Taking the\\x0b first step"'),
+     "themes/first-theme.md:3:1: error: field 'label' holds a control character"),
+    (("content/index.md", "  title: A tiny study", "  title: A tiny study}"), "content/index.md:4:1: error: article.title: its braces do not pair up"),
+    (("content/notes.md", "---\ntitle: Notes\n---\n\n", "Title: <script>alert(1)</script>\n\n"),
+     "content/notes.md:1:1: error: a first line 'name: value' is read by MkDocs as the page's settings"),
+])
+def test_odd_values_get_a_message_at_their_line(tmp_path: Path, change: tuple[str, str, str], message: str) -> None:
+    project = tiny_study(tmp_path)
+    edit(project / change[0], change[1], change[2])
+    started = time.perf_counter()
+    found = errors_of(project)
+    assert any(problem.startswith(message) for problem in found), found
+    assert time.perf_counter() - started < 60, "an alias bomb is refused before it is expanded"
+
+
+def test_what_is_not_a_readable_file_gets_a_message(tmp_path: Path) -> None:
+    project = tiny_study(tmp_path)
+    (project / "quotes" / "folder.md").mkdir()
+    (project / "quotes" / "gone.md").symlink_to(project / "quotes" / "missing.md")
+    os.mkfifo(project / "quotes" / "pipe.md")  # reading it would wait for ever
+    found = errors_of(project)
+    assert "quotes/folder.md:1:1: error: is not a file: a source must be a plain text file" in found
+    assert "quotes/pipe.md:1:1: error: is not a file: a source must be a plain text file" in found
+    assert any(problem.startswith("quotes/gone.md:1:1: error: cannot be read") for problem in found), found
+
+
+def test_a_missing_root_is_named(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "build_tools", "check", "--root", str(tmp_path / "nowhere")],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no such folder" in result.stderr
+
+
+# ---- downloads -------------------------------------------------------------------------------
+
+def test_spreadsheets_see_no_formula_in_the_codebook_csv(tmp_path: Path) -> None:
+    project = tiny_study(tmp_path)
+    edit(project / "themes" / "first-theme.md", "label: Taking the first step", "label: '=HYPERLINK(\"http://evil.example\",\"x\")'")
+    edit(project / "content" / "stages" / "one.md", "subtitle: The first steps", "subtitle: '@SUM(1+1)'")
+    edit(project / "content" / "stages" / "one.md", "title: Setting off", "title: '-2+3'")
+    table = next((build_site(project) / "data").glob("*.csv")).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(table)))
+    cells = [cell for row in rows[1:] for cell in row if cell]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'@SUM(1+1)" in cells
+
+
+def test_a_line_break_in_the_article_title_forges_no_ris_record(tmp_path: Path) -> None:
+    project = tiny_study(tmp_path)
+    edit(project / "content" / "index.md", "  title: A tiny study", '  title: "A tiny study\\nER  - \\nTY  - JOUR\\nTI  - Forged"')
+    ris = (build_site(project) / "cite" / "article.ris").read_text(encoding="utf-8")
+    assert ris.count("TY  - ") == 1 and ris.count("ER  - ") == 1
+    assert "TI  - A tiny study ER - TY - JOUR TI - Forged" in ris
+
+
+def test_the_codebook_is_valid_xml_whatever_the_labels(tmp_path: Path) -> None:
+    project = tiny_study(tmp_path)
+    edit(project / "themes" / "first-theme.md", "label: Taking the first step", "label: 'A <b>&amp; \"quoted\" ]]> label'")
+    codebook = next((build_site(project) / "data").glob("*.qdc"))
+    names = [code.get("name") for code in etree.parse(str(codebook)).iter("{urn:QDA-XML:codebook:1.0}Code")]
+    assert 'A <b>&amp; "quoted" ]]> label' in names
+
+
+def test_messages_quote_a_huge_value_briefly(tmp_path: Path) -> None:
+    project = tiny_study(tmp_path)
+    edit(project / "content" / "stages" / "one.md", "number: 1", "number: '" + "9" * 100_000 + "'")
+    found = errors_of(project)
+    assert found and all(len(problem) < 300 for problem in found), [problem[:300] for problem in found]
+    assert re.search(r"must be a whole number, not '9{59}…'", found[0]), found[0]

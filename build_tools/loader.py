@@ -84,9 +84,9 @@ class LoadResult:
 
 def load_study(layout: Layout, complete_bibliography: bool = True,
                known_references: Mapping[str, Reference] | None = None,
-               settings: SiteSettings = DEFAULT_SETTINGS) -> tuple[Study, Bibliography]:
+               settings: SiteSettings = DEFAULT_SETTINGS, checked_bibliography: str = "") -> tuple[Study, Bibliography]:
     """The validated study; raises :class:`SourceErrors` listing every error found."""
-    result = read_study(layout, complete_bibliography, known_references, settings)
+    result = read_study(layout, complete_bibliography, known_references, settings, checked_bibliography)
     if result.errors or result.study is None or result.bibliography is None:
         raise SourceErrors(result.errors)
     return result.study, result.bibliography
@@ -94,13 +94,15 @@ def load_study(layout: Layout, complete_bibliography: bool = True,
 
 def read_study(layout: Layout, complete_bibliography: bool = True,
                known_references: Mapping[str, Reference] | None = None,
-               settings: SiteSettings = DEFAULT_SETTINGS) -> LoadResult:
+               settings: SiteSettings = DEFAULT_SETTINGS, checked_bibliography: str = "") -> LoadResult:
     """Read every source and collect errors and warnings without raising.
 
     With ``complete_bibliography=False`` only the cited entries of the .bib file are parsed (what a
     build shows); the check parses and validates every entry. ``known_references`` (by entry
-    digest, from an earlier build) spares parsing entries that did not change. ``settings`` (from
-    the site's mkdocs.yml) say how Markdown is rendered and what the sanitizer keeps.
+    digest, from an earlier build) spares parsing entries that did not change, and
+    ``checked_bibliography`` (see :func:`parse_bibliography`) checking the others again.
+    ``settings`` (from the site's mkdocs.yml) say how Markdown is rendered and what the sanitizer
+    keeps.
     """
     problems: list[Problem] = []
     problems += _docs_folder_problems(layout, settings)
@@ -154,7 +156,8 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
     bibliography = None
     if bib_text is not None:
         cited = None if complete_bibliography else frozenset(item.key for citation in citations for item in citation.items)
-        bibliography = parse_bibliography(bib_text, display_path(layout.path(layout.bibliography), layout.root), cited, known_references)
+        bibliography = parse_bibliography(bib_text, display_path(layout.path(layout.bibliography), layout.root), cited, known_references,
+                                          checked_bibliography)
         problems.extend(bibliography.problems)
         _warn_about_references(bibliography, citations, problems)
     themes_with_quotations = {quotation.theme_id for quotation in quotations}

@@ -36,7 +36,6 @@ from .problems import Problem, SourceErrors, display_path
 from .render import REFERENCES_PLACEHOLDER, SitePaths, StudyRenderer
 from .sanitizer import Allowlist, clean_html, clean_svg, clean_text, is_safe_id
 from .settings import SiteSettings
-from .site_files import file_problems
 from .urls import UnsafeURL, web_url
 
 log = get_plugin_logger(__name__)
@@ -82,11 +81,12 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.allowlist = Allowlist(self.settings.allowed_classes)
         try:
             self.study, bibliography = load_study(self.layout, complete_bibliography=False, known_references=self.cache.references,
-                                                  settings=self.settings)
+                                                  settings=self.settings, checked_bibliography=self.cache.checked)
         except SourceErrors as errors:
             raise _errors(errors.problems) from None
         self.docs_dir = docs
         self.paths = SitePaths(quotations=self.config.quotations_page, references=self.config.references_page)
+        self.cache.mark_checked(bibliography.text_digest)  # the build goes on: every entry passed
         self.bibliography_text = bibliography.text
         references = ReferenceList(bibliography, self.cache)
         self.renderer = StudyRenderer(self.study, references, self.paths)
@@ -161,22 +161,13 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         return files
 
     def _publishable(self, files: Files, config: MkDocsConfig) -> None:
-        """Refuse what the docs folder may not publish (the check has said so already, with the same
-        words: this is MkDocs' own list of files), and publish SVG pictures only sanitized."""
-        problems = []
+        """SVG pictures of the docs folder are published sanitized. (What may not be published at
+        all the check has refused already: its walk of the folder sees every file MkDocs does.)"""
         docs = Path(config.docs_dir).resolve()
         for file in list(files):
-            if file.generated_by or not file.abs_src_path or not file.src_dir or Path(file.src_dir).resolve() != docs:
-                continue  # generated, or the theme's own
-            path = Path(file.abs_src_path)
-            refused = file_problems(file.src_uri, path, self.layout.root, display_path(path, self.layout.root),
-                                    self.settings.configured_files)
-            problems += refused
-            if file.src_uri.lower().endswith(".svg") and not refused:
+            if file.src_uri.lower().endswith(".svg") and file.abs_src_path and file.src_dir and Path(file.src_dir).resolve() == docs:
                 files.remove(file)
-                files.append(File.generated(config, file.src_uri, content=clean_svg(path.read_text(encoding="utf-8-sig"))))
-        if problems:
-            raise _errors(problems)
+                files.append(File.generated(config, file.src_uri, content=clean_svg(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))))
 
     def _downloads(self) -> list[tuple[str, str | bytes]]:
         """Cite-this-study files: the article in three formats, and the whole bibliography."""
@@ -231,9 +222,10 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         if page.present_anchor_ids is not None:  # citations are HTML to MkDocs: tell it their anchors
             page.present_anchor_ids.update(self.citation_anchors.get(here, ()))
         _plain_text_meta(page, self.titles.get(here))
-        if REFERENCES_PLACEHOLDER in html:
+        html = clean_html(html, self.allowlist)  # the last step of the page's HTML, but for its reference list,
+        if REFERENCES_PLACEHOLDER in html:       # which is sanitized as it is made (and kept so in the cache)
             html = self._with_references(html, page, files)
-        return clean_html(html, self.allowlist)
+        return html
 
     def _with_references(self, html: str, page: Page, files: Files) -> str:
         here = page.file.src_uri
@@ -291,7 +283,8 @@ def _plain_text_meta(page: Page, title: str | None) -> None:
 def _clean_toc(items: list[AnchorLink]) -> None:
     """Table-of-contents entries come from headings' HTML and ids: text and word-like ids only."""
     for item in items:
-        item.title = clean_text(item.title)
+        if any(char in item.title for char in "<>&"):  # markup or references: only text is kept
+            item.title = clean_text(item.title)
         if not is_safe_id(item.id):
             item.id = ""
         _clean_toc(item.children)

@@ -24,6 +24,7 @@ from .citations.metadata import reference_tags, scholarly_article
 from .citations.references import ReferenceList
 from .citations.syntax import parse_bracketed, parse_narrative
 from .exports import codebook, study_json, taguette_csv
+from .sanitizer import clean_html
 from .schema import schema_text
 from .templating import templates
 from .journey import layout
@@ -185,7 +186,8 @@ class StudyRenderer:
         """The references for ``keys`` as HTML; with ``cited_in``, the full list with back-links.
 
         Lists are rendered after Markdown, straight from the cached entries (Python-Markdown would
-        spend more time re-reading them than formatting took), and kept for the next build.
+        spend more time re-reading them than formatting took), sanitized as they become HTML, and
+        kept for the next build.
         """
         references = self.references
 
@@ -194,12 +196,12 @@ class StudyRenderer:
 
         if cited_in is None:
             return references.cache.render(digest_of(references.state, "list", *sorted(keys)),
-                                           lambda: self.env.get_template("reference_list.html.j2").render(entries=entries()))
+                                           lambda: clean_html(self.env.get_template("reference_list.html.j2").render(entries=entries())))
         targets = {citing.uri: href(citing.uri, "") for places in cited_in.values() for citing in places}
         key = digest_of(references.state, "full", *(f"{key}={cited_in[key]!r}" for key in sorted(keys)),
                         *(f"{uri}={url}" for uri, url in sorted(targets.items())))
-        return references.cache.render(key, lambda: self.env.get_template("references_full.html.j2").render(
-            entries=entries(), cited_in=cited_in, href=href))
+        return references.cache.render(key, lambda: clean_html(self.env.get_template("references_full.html.j2").render(
+            entries=entries(), cited_in=cited_in, href=href)))
 
     def cite_article(self, page: str) -> str:
         """The article's APA citation and its downloads, as Markdown for the page at ``page``."""

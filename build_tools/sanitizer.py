@@ -94,7 +94,7 @@ def _html_cleaner(allowlist: Allowlist) -> nh3.Cleaner:
         tags=set(HTML_TAGS), clean_content_tags={"script", "style"},
         attributes={tag: set(names) for tag, names in HTML_ATTRIBUTES.items()},
         attribute_filter=_attribute_filter(allowlist), url_schemes=set(LINK_SCHEMES), link_rel=None,
-        filter_style_properties={"text-align"},
+        filter_style_properties={"text-align"}, strip_comments=False,  # inert, and the build's placeholders are comments
     )
 
 

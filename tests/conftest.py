@@ -189,6 +189,15 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole session: Playwright's synchronous API runs one at a time."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed: run tests/setup-browser")
+    with chromium() as launched:
+        yield launched
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

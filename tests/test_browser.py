@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM, ROOT, chromium
+from conftest import CHROMIUM, ROOT
 from pypdf import PdfReader
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -37,12 +37,6 @@ def site_url(built_site: Path):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import CHROMIUM, build_site, chromium, tiny_study
+from conftest import build_site, tiny_study
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -308,29 +308,27 @@ def test_the_sanitizer_alone_makes_every_payload_inert() -> None:
                 assert urlsplit(element[attribute]).scheme in SAFE_SCHEMES, (name, html)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run tests/setup-browser")
-def test_no_dialog_opens_on_load_hover_focus_click_or_search(pristine: Path, accepted: dict[str, list[str]], tmp_path: Path) -> None:
+def test_no_dialog_opens_on_load_hover_focus_click_or_search(browser, pristine: Path, accepted: dict[str, list[str]], tmp_path: Path) -> None:
     site = build_site(hostile_site(pristine, tmp_path, accepted, list(PAYLOADS)))
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
     dialogs: list[str] = []
+    context = browser.new_context()
     try:
-        with chromium() as browser:
-            context = browser.new_context()
-            page = context.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
-            for html in sorted(site.rglob("*.html")):
-                page.goto(base + html.relative_to(site).as_posix(), wait_until="load")
-                page.evaluate(PROVOKE)
-                page.wait_for_timeout(50)
-            page.goto(base)
-            page.locator(".md-search__input").click()
-            page.keyboard.type("alert", delay=20)
-            page.locator(".md-search-result__item").first.wait_for()
-            page.locator(".md-search-result__item").first.hover()
-            context.close()
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+        for html in sorted(site.rglob("*.html")):
+            page.goto(base + html.relative_to(site).as_posix(), wait_until="load")
+            page.evaluate(PROVOKE)
+            page.wait_for_timeout(50)
+        page.goto(base)
+        page.locator(".md-search__input").click()
+        page.keyboard.type("alert", delay=20)
+        page.locator(".md-search-result__item").first.wait_for()
+        page.locator(".md-search-result__item").first.hover()
     finally:
+        context.close()
         server.shutdown()
     assert dialogs == []
 

@@ -87,6 +87,7 @@ class Bibliography:
     parsed: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
     text: str = field(default="", repr=False, compare=False)
     digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    text_digest: str = field(default="", repr=False, compare=False)  # of the whole text, for ``checked``
 
     def get(self, key: str) -> Reference | None:
         return self._by_key.get(key)
@@ -209,13 +210,16 @@ def scan(text: str) -> tuple[Chunk, ...]:
 
 
 def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
-                       known: Mapping[str, Reference] | None = None) -> Bibliography:
+                       known: Mapping[str, Reference] | None = None, checked: str = "") -> Bibliography:
     """Parse BibTeX ``text`` read from ``path``: every entry, or ``only`` those keys (cheaper on a
     large file; the others are still checked, see the module's docstring). ``known`` maps entry
-    digests to references parsed by an earlier build: those entries are not parsed again. Problems
-    are returned, not raised."""
+    digests to references parsed by an earlier build: those entries are not parsed again; when
+    ``checked`` is the digest of ``text`` (an earlier build checked it all and found nothing),
+    the entries not parsed are not checked again either. Problems are returned, not raised."""
     references: list[Reference] = []
-    problems = not_xml(text, path)
+    text_digest = _digest(text)
+    unchanged = bool(checked) and checked == text_digest
+    problems = [] if unchanged else not_xml(text, path)
     chunks: dict[str, Chunk] = {}
     digests: dict[str, str] = {}
     macros: list[str] = []
@@ -234,6 +238,8 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
         if kind != "string":
             chunks[key] = chunk
             if only is not None and key not in only:  # not shown, yet published: checked, by pybtex only if need be
+                if unchanged:
+                    continue
                 fields = plain_fields(text, start, end)
                 if fields is None or not plainly_correct(fields):
                     problems.extend(reader.read(text[start:end], line, key, kind)[2])
@@ -252,7 +258,7 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
         parsed_entries.update(entries or {})
         references.extend(read)
     return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, tuple(macros), parsed_entries,
-                        text, digests)
+                        text, digests, text_digest)
 
 
 class _Reader:

@@ -34,7 +34,7 @@ FORMAT = 1  # of the file; a cache in any other format is rebuilt
 MAX_BYTES = 256 * 2**20  # a larger file is refused unread: no build writes one
 KEY_BYTES = 32
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
-CACHE_KEYS = frozenset({"format", "code", "references", "fields", "formatted", "rendered", "used_before"})
+CACHE_KEYS = frozenset({"format", "code", "references", "fields", "formatted", "rendered", "used_before", "checked"})
 REFERENCE_KEYS = frozenset({"key", "entry_type", "authors", "editors", "year", "title", "confidence", "annote", "source"})
 NAME_KEYS = frozenset({"last", "first", "von", "junior", "is_others"})
 LOCATION_KEYS = frozenset({"path", "line"})
@@ -200,6 +200,7 @@ class FormattingCache:
     formatted: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     rendered: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     used_before: frozenset[str] = frozenset()  # rendered HTML the build that saved the file asked for
+    checked: str = ""  # digest of a .bib text every entry of which passed: not checked again while it is unchanged
     changed: bool = False
     used: set[str] = field(default_factory=set, repr=False)  # rendered HTML this build asked for
 
@@ -241,7 +242,7 @@ class FormattingCache:
                 "references": {digest: reference_to_dict(reference) for digest, reference in self.references.items()},
                 "fields": self.fields,
                 "formatted": [[digest, label, html, plain] for (digest, label), (html, plain) in self.formatted.items()],
-                "rendered": self.rendered, "used_before": sorted(self.used_before)}
+                "rendered": self.rendered, "used_before": sorted(self.used_before), "checked": self.checked}
 
     @classmethod
     def from_json(cls, value: object) -> FormattingCache:
@@ -260,7 +261,7 @@ class FormattingCache:
                            for digest, entry in record(data["fields"]).items()},
                    formatted=formatted,
                    rendered={key: rendered_from_json(html) for key, html in record(data["rendered"]).items()},
-                   used_before=frozenset(text(key) for key in array(data["used_before"])))
+                   used_before=frozenset(text(key) for key in array(data["used_before"])), checked=text(data["checked"]))
 
     def render(self, key: str, render: Callable[[], T]) -> T:
         """The HTML rendered for ``key`` by an earlier build, or ``render()`` now."""
@@ -275,6 +276,12 @@ class FormattingCache:
         """Keep ``reference`` (with where it was last read: unchanged, it is taken as it is)."""
         if self.references.get(digest) is not reference:
             self.references[digest] = reference
+            self.changed = True
+
+    def mark_checked(self, digest: str) -> None:
+        """Remember that the .bib text with this digest was checked entry by entry and passed."""
+        if digest != self.checked:
+            self.checked = digest
             self.changed = True
 
     def store(self, digest: str, label: str, html: str, text: str) -> None:

@@ -266,15 +266,19 @@ def _errors(problems: list[Problem] | tuple[Problem, ...]) -> PluginError:
 
 
 def _plain_text_meta(page: Page, title: str | None) -> None:
-    """Escape what the theme writes of a page without escaping it: its title (in the navigation, the
-    browser tab, the footer), its description (in a meta tag) and its table of contents. ``title``
-    is the title the study gives a generated page; other pages keep the one MkDocs found."""
-    if title is None:
-        given = page.__dict__.get("title") or page.meta.get("title")  # from the nav of mkdocs.yml, or front matter
-        title = given if isinstance(given, str) else html.unescape(page.title or "")  # a heading's, as HTML
-    page.title = str(escape(" ".join(title.split())))  # type: ignore[misc]  # MkDocs lets a title be set
-    if "title" in page.meta or not page.is_homepage:  # Material writes meta.title into <title> as it is
-        page.meta["title"] = page.title
+    """Escape what the theme writes of a page without escaping it: its titles (in the navigation,
+    the browser tab, the footer), its description (in a meta tag) and its table of contents.
+    ``title`` is the title the study gives a generated page; a page of the docs folder keeps the one
+    MkDocs found (its front matter's, or its first heading's). The navigation of mkdocs.yml may
+    name a page otherwise; that name stays its name in the navigation."""
+    in_nav = page.__dict__.get("title")  # MkDocs sets it on the page from mkdocs.yml's nav
+    own = title if title is not None else page.meta.get("title")
+    if not isinstance(own, str):
+        own = in_nav if isinstance(in_nav, str) else html.unescape(page.title or "")  # a heading's, as HTML
+    shown = str(escape(" ".join(own.split())))
+    if "title" in page.meta or title is not None or not page.is_homepage:  # Material writes it into <title> as it is
+        page.meta["title"] = shown
+    page.title = str(escape(" ".join(in_nav.split()))) if isinstance(in_nav, str) else shown  # type: ignore[misc]
     if "description" in page.meta:
         page.meta["description"] = str(escape(" ".join(str(page.meta["description"]).split())))
     _clean_toc(page.toc.items if page.toc else [])

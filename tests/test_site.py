@@ -182,6 +182,9 @@ def test_navigation_follows_the_journey(built_site: Path) -> None:
     order = [theme.label for theme in STUDY.themes]
     positions = [next(i for i, title in enumerate(titles) if title == label) for label in order]
     assert positions == sorted(positions)
+    assert titles.count("Overview") == len(STUDY.stages), "the navigation's own names for the stage pages"
+    stage = soup(built_site / "stages" / "starting-out" / "index.html")
+    assert stage.title.get_text() == "I. Starting out - Physiotherapists in Balint Group Training"
 
 
 def test_nothing_is_loaded_from_another_site(built_site: Path) -> None:

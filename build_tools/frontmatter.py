@@ -6,6 +6,7 @@ contributor has to change.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,17 +40,30 @@ class SourceDocument:
         return found.line if found else self.front_matter_line
 
 
+# Front matter exactly as MkDocs finds it (mkdocs.utils.meta.YAML_RE): a first line "---", YAML,
+# and the first line after it that is "---" or "..." from its first column. Any other reading
+# (a " ---" line taken for the end, say) would let MkDocs see fields that the check never saw.
+_OPENING = re.compile(r"-{3}[ \t]*\n")
+_FRONT_MATTER = re.compile(r"-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+
+def has_front_matter(text: str) -> bool:
+    """Whether ``text`` (with LF line ends) starts as MkDocs takes front matter to start."""
+    return _OPENING.match(text) is not None
+
+
 def read_source(path: str, text: str) -> SourceDocument:
-    """Parse ``text`` (the contents of ``path``); problems are collected, never raised."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n").strip() != "---":
+    """Parse ``text`` (the contents of ``path``, with LF line ends); problems are collected, never raised."""
+    if not has_front_matter(text):
         return SourceDocument(path, {}, text, 1, problems=(Problem(path, 1, "missing front matter: the file must start with a line '---'"),))
-    closing = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip("\r\n").strip() in ("---", "...")), None)
-    if closing is None:
-        return SourceDocument(path, {}, "", len(lines), problems=(Problem(path, 1, "front matter is not closed: add a line '---' after the last field"),))
-    yaml_text = "".join(lines[1:closing])
-    body = "".join(lines[closing + 1 :])
-    body_line = closing + 2
+    found = _FRONT_MATTER.match(text)
+    if found is None:
+        return SourceDocument(path, {}, "", text.count("\n") + 1, problems=(Problem(
+            path, 1, "front matter is not closed: add a line '---', at the start of the line and ending with a line break, "
+                     "after the last field"),))
+    yaml_text = found.group(1)
+    body = text[found.end():]
+    body_line = yaml_text.count("\n") + 3
     try:
         fields, repeated = _parse_fields(yaml_text, first_line=2)
     except yaml.MarkedYAMLError as error:
@@ -79,6 +93,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # expanding to more than this many is refused before anything walks it.
 MAX_VALUES = 10_000
 MAX_DEPTH = 32
+MAX_DIGITS = 40  # no field needs more; Python will not even write out a number of 4,300 digits
+_INTEGER = "tag:yaml.org,2002:int"
 
 
 class _TooLarge(Exception):
@@ -96,6 +112,8 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int | None], depth: int = 0
         return known
     sizes[id(node)] = None  # being counted: meeting it again inside itself is a loop
     children: list[yaml.Node] = []
+    if isinstance(node, yaml.ScalarNode) and node.tag == _INTEGER and len(node.value) > MAX_DIGITS:
+        raise _TooLarge(f"it holds a number of more than {MAX_DIGITS} digits")
     if isinstance(node, yaml.SequenceNode):
         children = node.value
     elif isinstance(node, yaml.MappingNode):

@@ -15,11 +15,12 @@ from .article import read_article
 from .characters import forbidden_characters
 from .citations.bibliography import Bibliography, parse_bibliography, scan
 from .citations.syntax import FoundCitation, find_citations
-from .frontmatter import SourceDocument, read_source
-from .markup import find_shortcodes
+from .frontmatter import SourceDocument, has_front_matter, read_source
+from .markup import fences, find_shortcodes, section
 from .markup_check import markup_problems, svg_problems
 from .model import (
     Activity,
+    Article,
     Citation,
     Location,
     Page,
@@ -34,7 +35,7 @@ from .model import (
 from .problems import Problem, SourceErrors, did_you_mean, display_path, excerpt
 from .schema import Kind, check_fields
 from .settings import DEFAULT_SETTINGS, SiteSettings
-from .site_files import docs_files, file_problems, outside_problem
+from .site_files import docs_files, file_problems, name_problem, outside_problem
 from .theme_body import parse_theme_body
 
 # The shortcodes a page may use, and how many arguments each takes.
@@ -142,17 +143,20 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
     teaching = [note for doc in teaching_docs if (note := _teaching(doc, stage_ids, theme_ids, {q.id: q for q in quotations}, broken, problems))]
     _unique(teaching, "about", "teaching note for", problems)
 
+    articles: list[tuple[SourceDocument, Article]] = []
     for document in page_docs:
         if document.fields and not document.problems:
-            problems.extend(check_fields(document, "page"))
-    articles = []
-    for document in page_docs:
-        found, article_problems = read_article(document)
-        problems.extend(article_problems)
-        articles += [found] if found else []
-    article = articles[0] if articles else None
+            found = check_fields(document, "page")
+            problems.extend(found)
+            article, article_problems = read_article(document) if not found else (None, [])
+            problems.extend(article_problems)
+            articles += [(document, article)] if article else []
+    if len(articles) > 1:  # one study, one article: a second block would replace the first's metadata on every page
+        problems += [Problem(document.path, document.line_of("article"), "the article is described on more than one page "
+                             f"({', '.join(other.path for other, _ in articles)}): keep one") for document, _ in articles]
+    article = articles[0][1] if articles else None
     citations = _citations(layout, stage_docs, themes, page_docs, known_keys, problems)
-    problems += _markup(stage_docs, themes, quotation_docs, teaching_docs, page_docs, settings)
+    problems += _markup(stage_docs, theme_docs, themes, quotation_docs, teaching_docs, page_docs, settings)
     bibliography = None
     if bib_text is not None:
         cited = None if complete_bibliography else frozenset(item.key for citation in citations for item in citation.items)
@@ -165,9 +169,10 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
         if theme.id not in themes_with_quotations:
             problems.append(Problem(theme.source.path, theme.source.line, f"theme '{theme.id}' has no quotations", "warning"))
 
+    pages = tuple(_page(document, layout) for document in page_docs if not document.problems)
+    problems += _whole_study_problems(pages, settings)
     if any(problem.severity == "error" for problem in problems):
         return LoadResult(None, bibliography, tuple(sorted(set(problems))))
-    pages = tuple(_page(document, layout) for document in page_docs)
     study = Study(tuple(stages), tuple(themes), tuple(quotations), bibliography.references if bibliography else (), tuple(citations),
                   pages, article, tuple(teaching))
     return LoadResult(study, bibliography, tuple(sorted(set(problems))))
@@ -206,11 +211,15 @@ def _read_folder(layout: Layout, folder: str, problems: list[Problem], recursive
         return []
     documents = []
     for path in sorted(directory.rglob("*.md") if recursive else directory.glob("*.md")):
+        shown = display_path(path, layout.root)
+        named = name_problem(path.relative_to(directory).as_posix(), shown)
+        if named:
+            problems.append(named)
+            continue
         text = _read_text(layout, path, problems)
         if text is None:
             continue
-        shown = display_path(path, layout.root)
-        if not front_matter_required and not text.startswith("---"):
+        if not front_matter_required and not has_front_matter(text):
             if _MULTIMARKDOWN_META.match(text):
                 problems.append(Problem(shown, 1, "a first line 'name: value' is read by MkDocs as the page's settings: "
                                                   "put settings between '---' lines, or start the page with a blank line"))
@@ -255,9 +264,10 @@ def _docs_folder_problems(layout: Layout, settings: SiteSettings) -> list[Proble
     if not docs.is_dir():
         return []
     problems: list[Problem] = []
-    for path in docs_files(docs, layout.root):
+    for path in docs_files(docs):
         relative = path.relative_to(docs).as_posix()
-        refused = file_problems(relative, path, layout.root, display_path(path, layout.root), settings.configured_files)
+        refused = file_problems(relative, path, layout.root, display_path(path, layout.root), settings.configured_files,
+                                settings.theme_dirs)
         problems += refused
         if not refused and relative.lower().endswith(".svg"):
             text = _read_text(layout, path, problems)
@@ -295,7 +305,7 @@ def _theme(document: SourceDocument, stages: dict[str, Stage], broken: dict[str,
     if values["stage"] in broken["stage"]:
         return None
     if values["stage"] not in stages:
-        problems.append(Problem(document.path, document.line_of("stage"), f"unknown stage '{values['stage']}'{did_you_mean(values['stage'], stages)}"))
+        problems.append(Problem(document.path, document.line_of("stage"), f"unknown stage '{excerpt(values['stage'])}'{did_you_mean(values['stage'], stages)}"))
         return None
     parts, body_problems = parse_theme_body(document.body, document.path, document.body_line)
     problems.extend(body_problems)
@@ -309,7 +319,7 @@ def _quotation(document: SourceDocument, themes: dict[str, Theme], broken: dict[
     if values["theme"] in broken["theme"]:
         return None
     if values["theme"] not in themes:
-        problems.append(Problem(document.path, document.line_of("theme"), f"unknown theme '{values['theme']}'{did_you_mean(values['theme'], themes)}"))
+        problems.append(Problem(document.path, document.line_of("theme"), f"unknown theme '{excerpt(values['theme'])}'{did_you_mean(values['theme'], themes)}"))
         return None
     text = document.body.strip()
     if not text:
@@ -327,7 +337,7 @@ def _teaching(document: SourceDocument, stages: dict[str, Stage], themes: dict[s
     if about in broken["stage"] or about in broken["theme"]:
         return None
     if about not in stages and about not in themes:
-        problems.append(Problem(document.path, document.line_of("about"), f"unknown stage or theme '{about}'{did_you_mean(about, [*stages, *themes])}"))
+        problems.append(Problem(document.path, document.line_of("about"), f"unknown stage or theme '{excerpt(about)}'{did_you_mean(about, [*stages, *themes])}"))
         return None
     activities = {}
     for kind in ("questions", "prompts"):
@@ -335,7 +345,7 @@ def _teaching(document: SourceDocument, stages: dict[str, Stage], themes: dict[s
         for activity in activities[kind]:
             for quotation_id in activity.quotations:
                 if quotation_id not in quotations and quotation_id not in broken["quotation"]:
-                    problems.append(Problem(document.path, document.line_of(kind), f"unknown quotation '{quotation_id}'{did_you_mean(quotation_id, quotations)}"))
+                    problems.append(Problem(document.path, document.line_of(kind), f"unknown quotation '{excerpt(quotation_id)}'{did_you_mean(quotation_id, quotations)}"))
     return TeachingNote(about, tuple(aim.strip() for aim in values["aims"]), activities["questions"], activities["prompts"],
                         document.body.strip(), Location(document.path, document.front_matter_line))
 
@@ -344,8 +354,28 @@ def _page(document: SourceDocument, layout: Layout) -> Page:
     uri = posixpath.relpath(document.path, layout.content)
     title = document.fields.get("title")
     heading = re.search(r"^#\s+(.+?)\s*$", document.body, re.MULTILINE)
-    shown = str(title.value) if title else heading.group(1) if heading else posixpath.splitext(posixpath.basename(uri))[0]
+    shown = title.value if title and isinstance(title.value, str) else heading.group(1) if heading else posixpath.splitext(posixpath.basename(uri))[0]
     return Page(uri, shown, document.body, Location(document.path, document.body_line))
+
+
+def _whole_study_problems(pages: tuple[Page, ...], settings: SiteSettings) -> list[Problem]:
+    """Each page (or section of a page) the whole-study page is to hold must be there."""
+    problems = []
+    by_uri = {page.uri: page for page in pages}
+    for part in settings.whole_study:
+        uri, _, fragment = part.partition("#")
+        if part == "results":
+            continue
+        if uri not in by_uri:
+            problems.append(Problem(settings.config_file, 1, f"whole_study: '{excerpt(part)}' names no page of the docs folder"))
+            continue
+        try:
+            section(by_uri[uri].markdown, fragment) if fragment else None
+        except KeyError:
+            page = by_uri[uri]
+            problems.append(Problem(page.source.path, page.source.line, f"the whole study (whole_study in {settings.config_file}) "
+                                    f"takes the section '#{fragment}' of this page, and it has no heading with that anchor"))
+    return problems
 
 
 def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: set[str], problems: list[Problem]) -> None:
@@ -360,7 +390,7 @@ def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: 
             if placement.quotation_id in broken:
                 continue
             if quotation is None:
-                problems.append(Problem(theme.source.path, placement.line, f"unknown quotation '{placement.quotation_id}'{did_you_mean(placement.quotation_id, by_id)}"))
+                problems.append(Problem(theme.source.path, placement.line, f"unknown quotation '{excerpt(placement.quotation_id)}'{did_you_mean(placement.quotation_id, by_id)}"))
             elif quotation.theme_id != theme.id:
                 problems.append(Problem(theme.source.path, placement.line, f"quotation '{quotation.id}' belongs to theme '{quotation.theme_id}' ({quotation.source.path}), not to '{theme.id}'"))
             elif quotation.id in seen:
@@ -377,12 +407,17 @@ def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: 
             problems.append(Problem(theme.source.path, placements[0].line, f"quotations are placed in the order {', '.join(placed_order)} but their 'order' fields say {', '.join(expected)}"))
 
 
-def _markup(stage_docs: list[SourceDocument], themes: list[Theme], quotation_docs: list[SourceDocument],
+def _markup(stage_docs: list[SourceDocument], theme_docs: list[SourceDocument], themes: list[Theme], quotation_docs: list[SourceDocument],
             teaching_docs: list[SourceDocument], page_docs: list[SourceDocument], settings: SiteSettings) -> list[Problem]:
-    """What the sanitizer would remove from every Markdown text of the sources, where it stands."""
-    texts = [(doc.body, doc.path, doc.body_line) for doc in (*stage_docs, *quotation_docs, *teaching_docs, *page_docs)]
-    texts += [(passage.markdown, theme.source.path, passage.line) for theme in themes for passage in theme.passages]
-    return [problem for text in texts for problem in markup_problems(*text, settings)]
+    """What the sanitizer would remove from every Markdown text of the sources, where it stands, and
+    every code fence that never closes (Python-Markdown reads on to the end for each one)."""
+    bodies = [(doc.body, doc.path, doc.body_line) for doc in (*stage_docs, *quotation_docs, *teaching_docs, *page_docs)]
+    texts = bodies + [(passage.markdown, theme.source.path, passage.line) for theme in themes for passage in theme.passages]
+    problems = [problem for text in texts for problem in markup_problems(*text, settings)]
+    for body, path, first_line in bodies + [(doc.body, doc.path, doc.body_line) for doc in theme_docs]:
+        problems += [Problem(path, first_line + line, "this code fence is never closed: end the code with the same fence on "
+                                                      "a line of its own, or remove it") for line in fences(body).unclosed]
+    return problems
 
 
 def _citations(layout: Layout, stage_docs: list[SourceDocument], themes: list[Theme], page_docs: list[SourceDocument],
@@ -408,7 +443,7 @@ def _citations(layout: Layout, stage_docs: list[SourceDocument], themes: list[Th
             continue
         for cited in item.citation.items:
             if keys is not None and cited.key not in keys:
-                problems.append(Problem(item.path, item.line, f"unknown citation key '{cited.key}'{did_you_mean(cited.key, keys)}"))
+                problems.append(Problem(item.path, item.line, f"unknown citation key '{excerpt(cited.key)}'{did_you_mean(cited.key, keys)}"))
         citations.append(item.citation)
     return citations
 
@@ -418,9 +453,9 @@ def _warn_about_references(bibliography: Bibliography, citations: list[Citation]
     for reference in bibliography.references:
         where = reference.source
         if reference.key not in cited:
-            problems.append(Problem(where.path, where.line, f"reference '{reference.key}' is never cited", "warning"))
+            problems.append(Problem(where.path, where.line, f"reference '{excerpt(reference.key)}' is never cited", "warning"))
         if reference.is_incomplete:
-            problems.append(Problem(where.path, where.line, f"reference '{reference.key}' is incomplete: its full reference is not established", "warning"))
+            problems.append(Problem(where.path, where.line, f"reference '{excerpt(reference.key)}' is incomplete: its full reference is not established", "warning"))
 
 
 def _unique(items: Iterable[Any], attribute: str, what: str, problems: list[Problem]) -> None:

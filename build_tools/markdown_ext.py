@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -25,8 +25,14 @@ from markupsafe import Markup
 
 from .citations.bibliography import parse_bibliography
 from .citations.references import ReferenceList
-from .citations.syntax import BRACKETED, NARRATIVE, CitationSyntaxError, parse_bracketed, parse_narrative
-from .markup import SHORTCODE
+from .citations.syntax import (
+    BRACKETED,
+    NARRATIVE,
+    CitationSyntaxError,
+    parse_bracketed,
+    parse_narrative,
+)
+from .markup import SHORTCODE, mask_code
 from .model import Citation
 from .problems import SourceErrors
 from .render import CitationFormatter
@@ -149,8 +155,10 @@ class _Shortcodes(Preprocessor):
         if not self.extension.shortcodes:
             return lines
         output = []
-        for line in lines:
-            match = SHORTCODE.match(line)
+        # A shortcode in code is code: masked as the source check masks it, so both see the same shortcodes.
+        masked = mask_code("\n".join(lines)).split("\n")
+        for line, seen in zip(lines, masked):
+            match = SHORTCODE.match(seen)
             renderer = self.extension.shortcodes.get(match["name"]) if match else None
             if renderer is None:
                 output.append(line)
@@ -160,5 +168,5 @@ class _Shortcodes(Preprocessor):
         return output
 
 
-def makeExtension(**kwargs: object) -> CitationExtension:  # noqa: N802 - Python-Markdown's hook name
+def makeExtension(**kwargs: object) -> CitationExtension:
     return CitationExtension(**kwargs)

@@ -7,9 +7,15 @@ targets exactly as Python-Markdown does, so they share this masking.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
 
-_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+# Python-Markdown's fenced_code: an opening fence at the start of a line, optionally followed by
+# {attributes} or a language (and hl_lines); the block ends at the next line that is the same
+# fence again. An opening fence with no end is no block at all.
+_OPENING_FENCE = re.compile(r"(?P<fence>~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*)?(?:hl_lines=(\"|')[^\n]*?\1[ ]*)?")
+_CLOSING_FENCE = re.compile(r"(?P<fence>~{3,}|`{3,})[ ]*")
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _LINK_TARGETS = re.compile(r"\]\([^)]*\)|<[^>\s]*[@:][^>\s]*>|\\@")
 SHORTCODE = re.compile(r"^[ \t]*\{\{<\s*(?P<name>[\w-]+)(?P<args>[^>]*?)\s*>\}\}[ \t]*$", re.MULTILINE)
@@ -19,11 +25,52 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
+@dataclass(frozen=True)
+class Fences:
+    """The fenced code blocks of a text, found as Python-Markdown finds them: (first line, last
+    line) of each, and the lines that open a block that never ends."""
+
+    blocks: tuple[tuple[int, int], ...]
+    unclosed: tuple[int, ...]
+
+
+def fences(text: str) -> Fences:
+    """Every fenced code block, in one pass: each fence's possible closing lines are listed first,
+    so an opening line finds its end without reading on (text is untrusted: no quadratic scans)."""
+    lines = text.split("\n")
+    closings: dict[str, list[int]] = defaultdict(list)
+    for index, line in enumerate(lines):
+        if line[:3] in ("```", "~~~") and (closing := _CLOSING_FENCE.fullmatch(line)):
+            closings[closing["fence"]].append(index)
+    blocks, unclosed = [], []
+    index = 0
+    while index < len(lines):
+        opening = _OPENING_FENCE.fullmatch(lines[index]) if lines[index][:3] in ("```", "~~~") else None
+        if opening is None:
+            index += 1
+            continue
+        ends = closings[opening["fence"]]
+        position = bisect_right(ends, index)
+        if position == len(ends):
+            unclosed.append(index)
+            index += 1
+            continue
+        blocks.append((index, ends[position]))
+        index = ends[position] + 1
+    return Fences(tuple(blocks), tuple(unclosed))
+
+
 def mask_code(text: str) -> str:
     """Blank out fenced code and code spans, keeping every offset and newline."""
     if "`" not in text and "~~~" not in text:
         return text
-    return _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, text))
+    blocks = fences(text).blocks
+    if blocks:
+        lines = text.split("\n")
+        for first, last in blocks:
+            lines[first:last + 1] = [" " * len(line) for line in lines[first:last + 1]]
+        text = "\n".join(lines)
+    return _CODE_SPAN.sub(_blank, text)
 
 
 def mask_code_and_links(text: str) -> str:

@@ -35,11 +35,13 @@ from .model import Study
 from .problems import Problem, SourceErrors, display_path
 from .render import REFERENCES_PLACEHOLDER, SitePaths, StudyRenderer
 from .sanitizer import Allowlist, clean_html, clean_svg, clean_text, is_safe_id
+from .schema import schema
 from .settings import SiteSettings
 from .urls import UnsafeURL, web_url
 
 log = get_plugin_logger(__name__)
 OFFLINE_PLUGIN = "material/offline"
+PAGE_FIELDS = frozenset(schema("page")["properties"])  # all the theme may read of a page's settings
 STYLESHEET = "assets/study.css"
 SCRIPT = "assets/study.js"
 SHIM = "assets/iframe-worker-shim.js"
@@ -71,6 +73,10 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if "content.tooltips" in (config.theme.get("features") or []):
+            raise PluginError("mkdocs.yml: theme.features: content.tooltips shows every title attribute as HTML (Material's "
+                              "tooltip), so text from the sources could run as script: remove it; the study shows a "
+                              "citation's reference on hover and focus itself")
         # Per build: the offline edition is a build of its own, with Material's offline plugin.
         self.building_offline = OFFLINE_PLUGIN in config.plugins
         self.layout = layout_for(config, self.config)
@@ -102,9 +108,11 @@ class StudyPlugin(BasePlugin[StudyConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._publishable(files, config)
         self.outside_nav: set[str] = set()  # pages reached from other pages, not from the navigation
-        teaching = posixpath.relpath((self.layout.root / self.layout.teaching).as_posix(), self.docs_dir.as_posix())
-        for file in [f for f in files if f.src_uri.startswith(teaching.rstrip("/") + "/")]:
-            files.remove(file)  # shown on their stage and theme pages, not as pages of their own
+        # Stage and teaching files are sources of generated pages (stages/ID.md), not pages of their own.
+        folders = [posixpath.relpath((self.layout.root / folder).as_posix(), self.docs_dir.as_posix()).rstrip("/") + "/"
+                   for folder in (self.layout.stages, self.layout.teaching)]
+        for file in [f for f in files if f.src_uri.startswith(tuple(folders)) and f.src_uri.endswith(".md")]:
+            files.remove(file)
         generated: list[tuple[str, str, str, str | None]] = []  # uri, title, markdown, source
         for stage in self.study.stages:
             generated.append((self.paths.stage(stage), f"{stage.numeral}. {stage.title}", self.renderer.stage_page(stage), stage.source.path))
@@ -197,6 +205,10 @@ class StudyPlugin(BasePlugin[StudyConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         here = page.file.src_uri
+        unknown = set(page.meta) - PAGE_FIELDS if page.file.generated_by is None else set()
+        if unknown:  # the check read this page's front matter as MkDocs did; this is the build making sure
+            raise _errors([Problem(display_path(Path(page.file.abs_src_path or here), self.layout.root), 1,
+                                   f"unknown field '{sorted(unknown)[0]}' in the page's settings")])
         page.edit_url = _edit_url(page.edit_url)
 
         def href(target: str) -> str:
@@ -314,6 +326,9 @@ def site_settings(config: MkDocsConfig, options: StudyConfig | None) -> SiteSett
         markdown_configs=dict(config.mdx_configs),
         allowed_classes=frozenset(options.allowed_classes) if options else frozenset(),
         configured_files=frozenset(path for path in named if not urlsplit(path).scheme and not path.startswith("//")),
+        theme_dirs=tuple(config.theme.dirs),
+        whole_study=tuple(options.whole_study) if options else (),
+        config_file=display_path(Path(config.config_file_path or "mkdocs.yml"), Path(config.config_file_path or ".").resolve().parent),
     )
 
 

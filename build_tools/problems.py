@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +27,23 @@ class Problem:
         return (self.path, self.line, self.column, self.severity, self.message) < (other.path, other.line, other.column, other.severity, other.message)
 
     def __str__(self) -> str:
-        """``path:line:column: error|warning: message``, the form editors and CI logs link to."""
-        return f"{self.path}:{max(self.line, 1)}:{self.column}: {self.severity}: {self.message}"
+        """``path:line:column: error|warning: message``, the form editors and CI logs link to: one
+        line, whatever a file name or a value holds (a line break could start a CI command)."""
+        return _one_line(f"{self.path}:{max(self.line, 1)}:{self.column}: {self.severity}: {self.message}")
 
     def annotation(self) -> str:
-        """The same problem as a GitHub Actions workflow command, shown on the pull request's diff."""
+        """The same problem as a GitHub Actions workflow command, shown on the pull request's diff
+        (escaped as GitHub's toolkit escapes a command's properties and its message)."""
+        path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{self.severity} file={self.path},line={max(self.line, 1)},col={self.column}::{message}"
+        return _one_line(f"::{self.severity} file={path},line={max(self.line, 1)},col={self.column}::{message}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}" if ord(found.group()) < 0x100 else f"\\u{ord(found.group()):04x}", text)
 
 
 class SourceErrors(Exception):
@@ -51,7 +62,10 @@ def did_you_mean(value: str, known: Iterable[str], otherwise: str = "") -> str:
 
 def excerpt(value: object, limit: int = 60) -> str:
     """A value as a message may show it: one line, at most ``limit`` characters (a value can be huge)."""
-    text = value if isinstance(value, str) else repr(value)
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except ValueError:  # an integer of more digits than Python will write out
+        text = "a number too long to show"
     text = " ".join(text[: limit * 4].split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -66,7 +66,7 @@ _STAGE_CLASSES = re.compile(r"journey__(?:stage|stop)--(?:stage-)?\d{1,3}")
 MARKDOWN_CLASSES = frozenset(["headerlink", "toclink", "toc", "footnote", "footnote-ref", "footnote-backref", "admonition", "admonition-title", "inline", "end", "md-button", "md-button--primary", "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error", "bug", "example", "quote", "cite"])
 _CODE_LANGUAGE = re.compile(r"language-[\w#+.-]{1,40}")
 # An id is a word; "__" starts Material's own (__drawer, __search, ...), which content must not shadow.
-_ID = re.compile(r"(?!__)[\w][\w.:-]{0,120}")
+_ID = re.compile(r"(?!__)[\w][\w.:-]*")
 _EVENT_HANDLER = re.compile(r"on[a-z]+")
 _TEXT_CLEANER = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
 

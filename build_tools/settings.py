@@ -21,6 +21,11 @@ class SiteSettings:
     # Files of the docs folder that mkdocs.yml itself names (extra_css, extra_javascript, ...):
     # the configuration is reviewed as code, so what it names may be published whatever its type.
     configured_files: frozenset[str] = frozenset()
+    # The theme's folders: a file of the docs folder at the path of one of the theme's own replaces it.
+    theme_dirs: tuple[str, ...] = ()
+    # The study plugin's whole_study: the pages (or a page's section, "index.md#abstract") put on one page.
+    whole_study: tuple[str, ...] = ()
+    config_file: str = "mkdocs.yml"
 
 
 DEFAULT_SETTINGS = SiteSettings()  # a site with no mkdocs.yml of its own: MkDocs' defaults

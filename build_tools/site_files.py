@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from .problems import Problem
+from .problems import Problem, excerpt
 
 # Pages, pictures (SVG only once sanitized), documents and data a reader downloads.
 PUBLISHED_SUFFIXES = frozenset({".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".svg", ".pdf",
@@ -26,10 +26,14 @@ _NAME = re.compile(r"[\w][\w .-]*")
 
 
 def is_inside(path: Path, root: Path) -> bool:
-    """Whether ``path``, every link followed, is within ``root``."""
+    """Whether ``path``, every link followed, is a file of the repository at ``root``: inside it, and
+    not in a hidden folder of it (``.git``, ``.venv``, ``.cache``: a link there could publish a
+    maintainer's credentials)."""
     real_root = _real(str(root))
     real = os.path.realpath(path)
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        return False
+    return not any(part.startswith(".") for part in Path(real).relative_to(real_root).parts)
 
 
 @lru_cache(maxsize=8)
@@ -38,46 +42,55 @@ def _real(root: str) -> str:
 
 
 def outside_problem(path: Path, root: Path, shown: str) -> Problem | None:
-    """An error when reading ``path`` would read a file outside the repository through a link."""
+    """An error when reading ``path`` would read, through a link, what is not a file of the repository."""
     if is_inside(path, root):
         return None
-    return Problem(shown, 1, f"is a link to {os.path.realpath(path)}, outside the repository: sources are read only from inside it")
+    return Problem(shown, 1, f"is a link to {os.path.realpath(path)}, outside the repository's files: sources are read only "
+                             "from inside it (and never from its hidden folders)")
 
 
-def docs_files(docs: Path, root: Path) -> Iterator[Path]:
-    """Every file MkDocs would consider in the docs folder (names starting with "." are left out, as
-    MkDocs does). Linked folders are followed as MkDocs follows them, but one that leads out of the
-    repository is given as it is, for :func:`file_problems` to refuse, and not entered."""
-    seen: set[str] = set()
-    for folder, subfolders, names in os.walk(docs, followlinks=True):
-        real = os.path.realpath(folder)
-        entered = [name for name in sorted(subfolders) if not name.startswith(".")]
-        subfolders[:] = [name for name in entered if is_inside(Path(folder) / name, root)
-                         and os.path.realpath(Path(folder) / name) not in seen]
-        if real in seen:
-            continue
-        seen.add(real)
-        yield from (Path(folder) / name for name in entered if name not in subfolders and not is_inside(Path(folder) / name, root))
+def docs_files(docs: Path) -> Iterator[Path]:
+    """Every file and link MkDocs would consider in the docs folder (names starting with "." are left
+    out, as MkDocs does). A link to a folder is given as it is, not entered: MkDocs would follow it,
+    into a loop if it leads back up, so :func:`file_problems` refuses it."""
+    for folder, subfolders, names in os.walk(docs):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        yield from (Path(folder) / name for name in subfolders if (Path(folder) / name).is_symlink())
         yield from (Path(folder) / name for name in sorted(names) if not name.startswith("."))
 
 
-def file_problems(relative: str, path: Path, root: Path, shown: str, configured: frozenset[str] = frozenset()) -> list[Problem]:
+def name_problem(relative: str, shown: str) -> Problem | None:
+    """An error when a name in the path ``relative`` holds what an address, an HTML attribute or a
+    log line would read as syntax."""
+    bad_names = [part for part in PurePosixPath(relative).parts if not _NAME.fullmatch(part)]
+    if not bad_names:
+        return None
+    return Problem(shown, 1, f"the name '{excerpt(bad_names[0])}' holds characters an address cannot carry as they are: "
+                             "use letters, digits, '-', '_' and '.'")
+
+
+def file_problems(relative: str, path: Path, root: Path, shown: str, configured: frozenset[str] = frozenset(),
+                  theme_dirs: tuple[str, ...] = ()) -> list[Problem]:
     """Why the docs folder's file at ``relative`` (its path there) cannot be published, if it cannot.
 
     ``configured`` are files that mkdocs.yml itself names (its extra_css, say): reviewed as
-    configuration, they may be of any kind.
+    configuration, they may be of any kind. ``theme_dirs`` are the theme's folders: a file at the
+    path of one of the theme's own would take its place.
     """
-    problems = []
     outside = outside_problem(path, root, shown)
     if outside:
-        problems.append(outside)
-    bad_names = [part for part in PurePosixPath(relative).parts if not _NAME.fullmatch(part)]
-    if bad_names:
-        problems.append(Problem(shown, 1, f"the name '{bad_names[0]}' holds characters an address cannot carry as they are: "
-                                          "use letters, digits, '-', '_' and '.'"))
+        return [outside]
+    if path.is_symlink() and path.is_dir():
+        return [Problem(shown, 1, "is a link to a folder: the docs folder publishes files, not links to folders (copy the folder)")]
+    if not path.is_file():  # a link to nothing, a pipe, a device
+        return [Problem(shown, 1, "is not a file: the docs folder publishes plain files")]
+    named = name_problem(relative, shown)
+    problems = [named] if named else []
     suffix = PurePosixPath(relative).suffix.lower()
     if suffix not in PUBLISHED_SUFFIXES and relative not in configured:
         kinds = ", ".join(sorted(PUBLISHED_SUFFIXES))
-        problems.append(Problem(shown, 1, f"files of the kind '{suffix or relative}' are not published (a page of script could be): "
-                                          f"the docs folder publishes {kinds}"))
+        problems.append(Problem(shown, 1, f"files of the kind '{excerpt(suffix or relative)}' are not published (a page of script "
+                                          f"could be): the docs folder publishes {kinds}"))
+    if any(os.path.isfile(os.path.join(folder, relative)) for folder in theme_dirs):
+        problems.append(Problem(shown, 1, f"'{excerpt(relative)}' is a file of the theme's own: this file would take its place; rename it"))
     return problems

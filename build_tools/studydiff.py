@@ -11,12 +11,13 @@ import io
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .citations.references import ReferenceList
 from .loader import Layout, read_study
-from .model import Passage, Study
+from .model import Article, Passage, Study
 from .templating import templates
 
 
@@ -77,6 +78,8 @@ def diff(repository: Path, base: str, head: str = "HEAD") -> str:
 
 
 def report(base: str, head: str, before: Study, after: Study, before_refs: ReferenceList, after_refs: ReferenceList) -> str:
+    """What changed, section by section; every value from the sources is written as text, so no
+    value can hide or fake a line of the report (GitHub reads it as Markdown with HTML)."""
     sections = {
         "Stages": _compare({s.id: s for s in before.stages}, {s.id: s for s in after.stages},
                            lambda s: f"{s.numeral}. {s.title}: {s.subtitle}",
@@ -90,9 +93,37 @@ def report(base: str, head: str, before: Study, after: Study, before_refs: Refer
                                {"theme": lambda q: q.theme_id, "order": lambda q: q.order, "text": lambda q: q.text},
                                words_of="text"),
         "References": _compare({r.key: r for r in before.references}, {r.key: r for r in after.references}, lambda r: r.key,
-                               {"reference": (lambda r: before_refs.text(r.key), lambda r: after_refs.text(r.key))}, whole="reference"),
+                               {"reference": (lambda r: before_refs.text(r.key), lambda r: after_refs.text(r.key)),
+                                "confidence": lambda r: r.confidence, "annote": lambda r: r.annote}, whole="reference"),
+        "Pages": _compare({p.uri: p for p in before.pages}, {p.uri: p for p in after.pages}, lambda p: f"{p.title} ({p.uri})",
+                          {"title": lambda p: p.title, "text": lambda p: p.markdown}),
+        "Teaching notes": _compare({n.about: n for n in before.teaching}, {n.about: n for n in after.teaching},
+                                   lambda n: f"for {n.about}",
+                                   {"aims": lambda n: "\n".join(n.aims), "questions": lambda n: "\n".join(a.text for a in n.questions),
+                                    "prompts": lambda n: "\n".join(a.text for a in n.prompts), "note": lambda n: n.note}),
+        "The article": _compare({"article": before.article} if before.article else {}, {"article": after.article} if after.article else {},
+                                lambda a: a.title, {name: _article_field(name) for name in ARTICLE_FIELDS}),
     }
-    return templates(autoescape=False).get_template("diff.md.j2").render(base=base, head=head, sections=sections)
+    return templates(autoescape=False).get_template("diff.md.j2").render(base=_text(base), head=_text(head), sections=sections)
+
+
+# CommonMark reads a backslash before any ASCII punctuation as that character: these are the
+# marks that could make a value markup inside a line of the report (emphasis, links, HTML, tables).
+_MARKDOWN = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>&~|!"})
+
+
+def _text(value: object) -> str:
+    """A value from the sources as text of the report: one line, its Markdown marks escaped."""
+    return " ".join(str(value).split()).translate(_MARKDOWN)
+
+
+ARTICLE_FIELDS = ("title", "authors", "journal", "publisher", "year", "volume", "issue", "first_page", "last_page", "doi", "postprint")
+
+
+def _article_field(name: str) -> Callable[[Article], str]:
+    if name == "authors":
+        return lambda article: "; ".join(f"{author.family}, {author.given}" for author in article.authors)
+    return lambda article: str(getattr(article, name))
 
 
 def _compare(old: dict, new: dict, title, fields: dict, words_of: str = "", whole: str = "") -> Changes:
@@ -103,8 +134,8 @@ def _compare(old: dict, new: dict, title, fields: dict, words_of: str = "", whol
     shown before and after in full.
     """
     changes = Changes()
-    changes.added = [(key, title(new[key])) for key in new if key not in old]
-    changes.removed = [(key, title(old[key])) for key in old if key not in new]
+    changes.added = [(key, _text(title(new[key]))) for key in new if key not in old]
+    changes.removed = [(key, _text(title(old[key]))) for key in old if key not in new]
     for key in (key for key in new if key in old):
         details = []
         for name, value in fields.items():
@@ -115,13 +146,13 @@ def _compare(old: dict, new: dict, title, fields: dict, words_of: str = "", whol
             if name == words_of:
                 details.append(f"{name}: {word_diff(str(was), str(now))}")
             elif name == whole:
-                details += [f"was: {was}", f"now: {now}"]
-            elif isinstance(was, str) and "\n" in was.strip():
+                details += [f"was: {_text(was)}", f"now: {_text(now)}"]
+            elif isinstance(was, str) and "\n" in was.strip() or isinstance(now, str) and "\n" in now.strip():
                 details.append(f"{name} changed")
             else:
-                details.append(f"{name}: {was} → {now}")
+                details.append(f"{name}: {_text(was)} → {_text(now)}")
         if details:
-            changes.changed.append((key, title(new[key]), details))
+            changes.changed.append((key, _text(title(new[key])), details))
     return changes
 
 
@@ -132,10 +163,10 @@ def word_diff(was: str, now: str) -> str:
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag == "equal":
             kept = old[i1:i2]
-            pieces.append(" ".join(kept) if len(kept) <= 6 else f"{' '.join(kept[:3])} … {' '.join(kept[-3:])}")
+            pieces.append(_text(" ".join(kept) if len(kept) <= 6 else f"{' '.join(kept[:3])} … {' '.join(kept[-3:])}"))
         else:
             if i2 > i1:
-                pieces.append(f"~~{' '.join(old[i1:i2])}~~")
+                pieces.append(f"~~{_text(' '.join(old[i1:i2]))}~~")
             if j2 > j1:
-                pieces.append(f"**{' '.join(new[j1:j2])}**")
+                pieces.append(f"**{_text(' '.join(new[j1:j2]))}**")
     return " ".join(pieces)

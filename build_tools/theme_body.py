@@ -14,7 +14,7 @@ import re
 
 from .markup import SHORTCODE, mask_code
 from .model import Passage, QuotationPlacement, ThemePart
-from .problems import Problem
+from .problems import Problem, excerpt
 
 _OPEN = re.compile(r"^:{3,}\s*\{?\.?(?P<kind>[\w-]+)\}?\s*$")
 _CLOSE = re.compile(r"^:{3,}\s*$")
@@ -59,7 +59,7 @@ def parse_theme_body(body: str, path: str, first_line: int) -> tuple[tuple[Theme
             kind, buffer_line, open_line = opening["kind"], number + 1, number
         elif shortcode:
             if shortcode["name"] != "quote" or len(shortcode["args"].split()) != 1:
-                problems.append(Problem(path, number, f"unknown shortcode '{line.strip()}': a theme places a quotation with '{{{{< quote ID >}}}}'"))
+                problems.append(Problem(path, number, f"unknown shortcode '{excerpt(line.strip())}': a theme places a quotation with '{{{{< quote ID >}}}}'"))
                 continue
             if kind != "description":
                 problems.append(Problem(path, number, f"a quotation cannot stand inside the {kind} opened at line {open_line}: close it with ':::' before the quotation"))

@@ -54,6 +54,7 @@ docs_dir: content
 theme:
   name: material
   font: false
+  features: [content.action.edit, navigation.indexes, navigation.sections, navigation.top, search.highlight]
 nav:
   - Home: index.md
   - Results: []

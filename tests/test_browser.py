@@ -100,9 +100,12 @@ def test_narrow_screens_get_the_vertical_map(browser, site_url: str) -> None:
 def test_a_citation_shows_its_reference_on_keyboard_focus(page, site_url: str) -> None:
     page.goto(site_url + "method/")
     tab_until(page, "el.matches('a.citation__link')")
-    tooltip = page.locator(".md-tooltip2--active")
+    tooltip = page.locator(".study-tooltip")
     tooltip.wait_for(state="visible")
     assert tooltip.inner_text().startswith("Huberman, A. M., & Miles, M. B. (1994). Data management and analysis methods.")
+    assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == "study-tooltip"
+    page.keyboard.press("Escape")
+    tooltip.wait_for(state="hidden")
 
 
 def test_the_quotation_filter_works_from_the_keyboard_and_announces_the_count(page, site_url: str) -> None:

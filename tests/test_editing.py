@@ -81,8 +81,29 @@ def test_diff_tells_a_reviewer_what_changed(project: Path) -> None:
     assert "- **removed** naked (theme never-learn-enough)" in report
     assert "- **changed** “Feeling very frustrated”\n  - label: Feeling frustrated → Feeling very frustrated" in report
     assert "- **changed** more-honest (theme feeling-more-honest)\n  - text: /../ I am feeling **much** more honest towards … the physical symptoms.." in report
-    assert "was: Balint, M., Balint, E., Gosling, R., & Hildebrand, P. (1966). A study of doctors. Tavistock." in report
-    assert "now: Balint, M., Balint, E., Gosling, R., & Hildebrand, P. (1966). A study of doctors and patients. Tavistock." in report
+    assert "was: Balint, M., Balint, E., Gosling, R., \\& Hildebrand, P. (1966). A study of doctors. Tavistock." in report
+    assert "now: Balint, M., Balint, E., Gosling, R., \\& Hildebrand, P. (1966). A study of doctors and patients. Tavistock." in report
+
+
+def test_diff_shows_every_kind_of_source_and_no_value_can_hide_the_rest(project: Path) -> None:
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "base")
+    edit(project / "content" / "stages" / "starting-out.md", "subtitle: Checking the baggage", 'subtitle: "Checking the baggage\\n\\n<!--"')
+    edit(project / "content" / "index.md", "  doi: 10.1002/pri.188", "  doi: 10.9999/elsewhere.1")
+    edit(project / "content" / "method.md", "Balint", "Balint's", )
+    edit(project / "content" / "teaching" / "coming-home.md", "aims:\n  - ", "aims:\n  - A new aim.\n  - ")
+    edit(project / "bibliography.bib", "confidence = {probable}", "confidence = {certain}")
+    edit(project / "quotes" / "more-honest.md", "I am feeling more honest", "I am feeling *much* more honest")
+    git(project, "commit", "-q", "-am", "change")
+    report = run(project, "diff", "HEAD~1", "HEAD").stdout
+    assert not [line for line in report.splitlines() if line.lstrip().startswith("<")], "no line of the report is HTML"
+    assert "- **changed** I. Starting out: Checking the baggage \\<\\!--\n  - subtitle changed" in report
+    assert "doi: 10.1002/pri.188 → 10.9999/elsewhere.1" in report
+    assert "- **changed** Method (method.md)\n  - text changed" in report
+    assert "- **changed** for coming-home\n  - aims changed" in report
+    assert "confidence: probable → certain" in report
+    assert "**\\*much\\*** more honest" in report, "the words a quotation gains, their asterisks as written"
 
 
 def test_check_writes_github_annotations_in_actions(project: Path) -> None:

@@ -151,7 +151,7 @@ PLACES: dict[str, tuple[str, Place]] = {
     "bibtex eprint": ("bibliography.bib", lambda p, v: bib_field(p, "eprint", v, eprinttype="arxiv")),
 }
 BODIES = {"stage body", "theme description", "theme interpretation", "quotation", "teaching note", "page body", "page heading"}
-ADDRESSES = {"article doi", "article postprint", "bibtex url", "bibtex doi", "bibtex eprint", "page status", "page icon", "page template"}
+ADDRESSES = {"article doi", "article postprint", "article volume", "bibtex url", "bibtex doi", "bibtex eprint", "page status", "page icon", "page template"}
 
 
 # ---- what a built site must never contain --------------------------------------------------
@@ -321,7 +321,7 @@ def test_no_dialog_opens_on_load_hover_focus_click_or_search(browser, pristine: 
         for html in sorted(site.rglob("*.html")):
             page.goto(base + html.relative_to(site).as_posix(), wait_until="load")
             page.evaluate(PROVOKE)
-            page.wait_for_timeout(50)
+            page.wait_for_timeout(400)  # tooltips and other delayed reactions (Material waits 250 ms)
         page.goto(base)
         page.locator(".md-search__input").click()
         page.keyboard.type("alert", delay=20)
@@ -382,6 +382,43 @@ def test_generated_hostile_text_in_every_field_builds_inert_or_is_refused(
     assert active_content(build_site(project), known_scripts) == []
 
 
+def test_a_theme_feature_that_reads_titles_as_html_is_refused(pristine: Path, tmp_path: Path) -> None:
+    """Material's content.tooltips writes each title attribute into the page as HTML."""
+    from mkdocs.exceptions import Abort
+
+    project = tmp_path / "study"
+    shutil.copytree(pristine, project)
+    edit = project / "mkdocs.yml"
+    edit.write_text(edit.read_text(encoding="utf-8").replace("features: [", "features: [content.tooltips, "), encoding="utf-8")
+    with pytest.raises(Abort):
+        build_site(project)
+
+
+def test_a_citations_reference_shows_as_text_on_hover_and_focus(browser, pristine: Path, tmp_path: Path) -> None:
+    project = tmp_path / "study"
+    shutil.copytree(pristine, project)
+    bib_field(project, "title", PAYLOADS["img onerror"])
+    site = build_site(project)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    dialogs: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"http://127.0.0.1:{server.server_port}/")
+        page.locator("a.citation__link").first.hover()
+        tooltip = page.locator(".study-tooltip")
+        tooltip.wait_for(state="visible")
+        assert "<img src=x onerror=alert(2)>" in tooltip.inner_text()
+        page.locator("a.citation__link").first.focus()
+        page.wait_for_timeout(400)
+    finally:
+        context.close()
+        server.shutdown()
+    assert dialogs == []
+
+
 # ---- files a pull request could add ------------------------------------------------------------
 
 SECRET = "a line of a file outside the repository"
@@ -408,6 +445,8 @@ def built_or_refused(project: Path) -> tuple[list[str], Path | None]:
      'onload="alert(1)" is removed from <svg>: event handlers never reach a reader\'s browser'),
     ('content/a"b<img src=x onerror=alert(1)>.md', "# Name\n", "holds characters an address cannot carry"),
     ("content/cite/article.bib", "@misc{x, title = {Ours}}\n", "the site writes 'cite/article.bib' itself"),
+    ("content/assets/images/favicon.png", "not the theme's", "is a file of the theme's own"),
+    ("themes/zz\n::notice file=README.md::Approved\n.md", "---\nid: zz\n---\n", "holds characters an address cannot carry"),
 ])
 def test_a_file_that_could_run_or_replace_script_is_refused_by_check_and_build(name: str, content: str, message: str,
                                                                                pristine: Path, tmp_path: Path) -> None:
@@ -417,8 +456,23 @@ def test_a_file_that_could_run_or_replace_script_is_refused_by_check_and_build(n
     (project / name).write_text(content, encoding="utf-8")
     errors, site = built_or_refused(project)
     if name != "content/cite/article.bib":  # the site's own downloads are the build's to know
-        assert any(error.startswith(name) and message in error for error in errors), errors
+        shown = name.replace("\n", "\\x0a")  # a line break in a name is shown, never printed
+        assert any(error.startswith(shown) and message in error for error in errors), errors
     assert site is None, "the build refuses what the check refuses"
+
+
+@pytest.mark.parametrize("link, target, message", [
+    ("content/a", ".", "is a link to a folder"),  # MkDocs would walk into it for ever
+    ("content/b", "b", "is not a file"),  # a link to itself
+    ("content/c.png", "missing.png", "is not a file"),
+])
+def test_a_link_mkdocs_could_not_walk_or_read_is_refused(link: str, target: str, message: str, pristine: Path, tmp_path: Path) -> None:
+    project = tmp_path / "study"
+    shutil.copytree(pristine, project)
+    (project / link).symlink_to(target)
+    errors, site = built_or_refused(project)
+    assert any(error.startswith(link) and message in error for error in errors), errors
+    assert site is None
 
 
 def test_a_plain_svg_is_published_sanitized_and_stays_valid_xml(pristine: Path, tmp_path: Path) -> None:
@@ -441,6 +495,7 @@ def test_a_plain_svg_is_published_sanitized_and_stays_valid_xml(pristine: Path, 
     ("content/leak.txt", "file"),
     ("content/leaked", "folder"),
     ("bibliography.bib", "bib"),
+    ("content/notes.txt", "git config"),
 ])
 def test_a_link_out_of_the_repository_is_refused_and_nothing_behind_it_published(link: str, points_to: str, pristine: Path,
                                                                                  tmp_path: Path) -> None:
@@ -451,10 +506,13 @@ def test_a_link_out_of_the_repository_is_refused_and_nothing_behind_it_published
                                         "@book{kolb1984, author = {Kolb, D.}, title = {K}, year = {1984}}\n", encoding="utf-8")
     project = tmp_path / "study"
     shutil.copytree(pristine, project)
-    target = {"file": outside / "secret.md", "folder": outside, "bib": outside / "secret.bib"}[points_to]
+    (project / ".git").mkdir()  # a maintainer's clone: its remote may hold a token
+    (project / ".git" / "config").write_text(f"[remote]\n  url = https://user:{SECRET}@example.org/r.git\n", encoding="utf-8")
+    target = {"file": outside / "secret.md", "folder": outside, "bib": outside / "secret.bib",
+              "git config": project / ".git" / "config"}[points_to]
     (project / link).unlink(missing_ok=True)
     (project / link).symlink_to(target)
     errors, site = built_or_refused(project)
-    assert any(error.startswith(link) and "outside the repository" in error for error in errors), errors
+    assert any(error.startswith(link) and "outside the repository's files" in error for error in errors), errors
     assert site is None
     assert not any(SECRET.encode() in data for data in (file.read_bytes() for file in (project / "site").rglob("*") if file.is_file()))

@@ -1,5 +1,6 @@
-/* Enhancements where scripts run: copy a quotation's link, and filter the quotations page.
-   Without a script the site stays complete: quotations are grouped by stage and theme. */
+/* Enhancements where scripts run: copy a quotation's link, filter the quotations page, show a
+   citation's full reference on hover and keyboard focus. Without a script the site stays
+   complete: quotations are grouped by stage and theme, and a citation's reference is its title. */
 (function () {
   "use strict";
 
@@ -74,6 +75,55 @@
     show(current());
   }
 
+  /* A citation's reference, shown as text (Material's own tooltips would read it as HTML). It stays
+     while the pointer is on the link or on it, and Escape closes it (WCAG 1.4.13). */
+  function enhanceCitations() {
+    var links = document.querySelectorAll("a.citation__link[title]");
+    if (!links.length) return;
+    var tip = document.createElement("div");
+    tip.className = "study-tooltip";
+    tip.id = "study-tooltip";
+    tip.setAttribute("role", "tooltip");
+    tip.hidden = true;
+    document.body.appendChild(tip);
+    var current = null;
+    var timer = null;
+    function show(link) {
+      clearTimeout(timer);
+      if (current) current.removeAttribute("aria-describedby");
+      current = link;
+      tip.textContent = link.dataset.reference;
+      tip.hidden = false;
+      link.setAttribute("aria-describedby", tip.id);
+      var box = link.getBoundingClientRect();
+      var width = document.documentElement.clientWidth;
+      tip.style.top = (box.bottom + window.scrollY + 6) + "px";
+      tip.style.left = (Math.max(8, Math.min(box.left, width - tip.offsetWidth - 8)) + window.scrollX) + "px";
+    }
+    function hide() {
+      clearTimeout(timer);
+      if (current) current.removeAttribute("aria-describedby");
+      current = null;
+      tip.hidden = true;
+    }
+    function hideSoon() {
+      clearTimeout(timer);
+      timer = setTimeout(hide, 300);
+    }
+    links.forEach(function (link) {
+      link.dataset.reference = link.title;
+      link.removeAttribute("title");
+      link.addEventListener("mouseenter", function () { show(link); });
+      link.addEventListener("mouseleave", hideSoon);
+      link.addEventListener("focus", function () { show(link); });
+      link.addEventListener("blur", hide);
+    });
+    tip.addEventListener("mouseenter", function () { clearTimeout(timer); });
+    tip.addEventListener("mouseleave", hideSoon);
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
+  }
+
+  enhanceCitations();
   enhanceCopyButtons();
   enhanceFilter();
   enhanceProjection();

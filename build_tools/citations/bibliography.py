@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from ..model import Location, Reference
-from ..problems import Problem
+from ..problems import Problem, excerpt
 from ..urls import LINK_FIELDS, link_errors
 
 if TYPE_CHECKING:
@@ -233,7 +233,7 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
             problems.extend(reader.read(text[start:end], line, key, kind)[2] or [Problem(path, line, _SHAPE)])
             continue
         if key in chunks:
-            problems.append(Problem(path, line, f"duplicate BibTeX key '{key}' (first defined at line {chunks[key][0]})"))
+            problems.append(Problem(path, line, f"duplicate BibTeX key '{excerpt(key)}' (first defined at line {chunks[key][0]})"))
             continue
         if kind != "string":
             chunks[key] = chunk

@@ -19,7 +19,7 @@ from pybtex.richtext import Protected, String, Text
 from pybtex.scanner import PybtexSyntaxError
 
 from ..model import Location, Name, Reference
-from ..problems import Problem
+from ..problems import Problem, excerpt
 from ..urls import link_errors
 from .bibliography import CONFIDENCE_LEVELS, dashes, needs_latex, simple_text
 
@@ -60,7 +60,7 @@ class EntryParser(Parser):
         except PybtexSyntaxError as error:
             reason = re.sub(r"^syntax error in line \d+: ", "", str(error))
             near = line + getattr(error, "lineno", 1) - 1
-            name = f" '{key}'" if key else ""
+            name = f" '{excerpt(key)}'" if key else ""
             return {}, Problem(path, line, f"malformed BibTeX entry{name}: {reason} (near line {near}; is a brace or comma missing?)")
         except PybtexError as error:
             return {}, Problem(path, line, f"malformed BibTeX: {error}")
@@ -89,12 +89,12 @@ def check_entry(reference: Reference, entry: Entry, source: str) -> list[Problem
     problems = []
     given = plain_text(entry.fields.get("confidence", "certain")).strip().lower()
     if given not in CONFIDENCE_LEVELS:
-        problems.append(Problem(where.path, where.line, f"entry '{reference.key}': confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, not '{given}'"))
+        problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}': confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, not '{excerpt(given)}'"))
     if not reference.creators and not reference.title:
-        problems.append(Problem(where.path, where.line, f"entry '{reference.key}' has no author, editor or title to cite it by"))
+        problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}' has no author, editor or title to cite it by"))
     for name, message in link_errors(entry.fields).items():
         line, column = _field_position(source, name)
-        problems.append(Problem(where.path, where.line + line, f"entry '{reference.key}': {name}: {message}", column=column))
+        problems.append(Problem(where.path, where.line + line, f"entry '{excerpt(reference.key)}': {name}: {message}", column=column))
     return problems
 
 

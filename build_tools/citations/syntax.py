@@ -14,10 +14,13 @@ from functools import lru_cache
 
 from ..markup import mask_code_and_links
 from ..model import Citation, CitationItem, Location
+from ..problems import excerpt
 
 # Pandoc: a key starts with a letter, digit or _, and may hold internal punctuation :.#$%&-+?<>~/
 KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
-BRACKETED = re.compile(r"\[(?P<body>[^\[\]]*?(?<![\w\\])-?@" + KEY + r"[^\[\]]*)\](?![(\[:])")
+# The key is matched atomically and the rest of the bracket possessively: once a bracket is found
+# not to close, no other split of its text is tried (which took quadratic time on a long one).
+BRACKETED = re.compile(r"\[(?P<body>[^\[\]@]*+(?:@[^\[\]@]*+)*?(?<![\w\\])-?@(?>" + KEY + r")[^\[\]]*+)\](?![(\[:])")
 NARRATIVE = re.compile(r"(?<![\w@\\\]/:.=])@(?P<key>" + KEY + r")(?:[ \t]?\[(?P<locator>[^\[\]@]+)\](?![(\[:]))?")
 _ITEM = re.compile(r"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>" + KEY + r")(?P<rest>.*)$", re.DOTALL)
 
@@ -39,7 +42,7 @@ def parse_bracketed(body: str, location: Location | None = None) -> Citation:
     for chunk in body.split(";"):
         match = _ITEM.match(chunk.strip())
         if not match:
-            raise CitationSyntaxError(f"'{chunk.strip()}' in a citation has no @key")
+            raise CitationSyntaxError(f"'{excerpt(chunk.strip())}' in a citation has no @key")
         rest = match["rest"].strip()
         if rest.startswith(","):
             rest = rest[1:].strip()

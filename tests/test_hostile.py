@@ -10,6 +10,7 @@ in Chromium, where no dialog may open on load, hover, focus or click of any link
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -27,9 +28,10 @@ from conftest import build_site, tiny_study
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from build_tools.loader import read_study
+from build_tools.loader import Layout, read_study
 from build_tools.plugin import site_configuration
 from build_tools.sanitizer import clean_html
+from build_tools.settings import SiteSettings
 
 # Each payload calls alert(N) with its own N, so a dialog says which one ran.
 PAYLOADS = {
@@ -220,8 +222,16 @@ def known_scripts(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> s
 
 
 def check(project: Path) -> list[str]:
-    layout, site_settings = site_configuration(project / "mkdocs.yml")
-    return [str(problem) for problem in read_study(layout, settings=site_settings).errors]
+    """The check's errors, as `python -m build_tools check` finds them (the settings read from
+    mkdocs.yml once for each text of it: the corpus checks hundreds of copies of one study)."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    if config not in _SETTINGS:
+        _SETTINGS[config] = site_configuration(project / "mkdocs.yml")
+    layout, site_settings = _SETTINGS[config]
+    return [str(problem) for problem in read_study(dataclasses.replace(layout, root=project.resolve()), settings=site_settings).errors]
+
+
+_SETTINGS: dict[str, tuple[Layout, SiteSettings]] = {}
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ def forbidden_characters(text: str, path: str, first_line: int = 1) -> list[Prob
     for match in FORBIDDEN.finditer(text):
         line = text.count("\n", 0, match.start())
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        problems.append(Problem(path, first_line + line, f"the control character U+{ord(match.group()):04X} cannot be "
-                                                        "published (no XML export can hold it): delete it", column=column))
+        problems.append(Problem(path, first_line + line, f"the character U+{ord(match.group()):04X} cannot be published "
+                                                        "(XML 1.0 forbids it, and the codebook export is XML): delete it", column=column))
     return problems
 
 

@@ -234,7 +234,7 @@ def test_bad_link_fields_are_errors_at_their_line() -> None:
 def test_characters_xml_forbids_are_errors_wherever_they_are() -> None:
     bib = "% a comment with a bell \x07\n@book{a, title = {A\x0cB}, year = {2000}}\n@book{b, title = {\ufffe}}\n"
     assert [str(problem) for problem in parse_bibliography(bib, "t.bib", only=frozenset({"a"})).problems] == [
-        f"t.bib:{line}:{column}: error: character U+{code} is not allowed: XML 1.0 forbids it, and the site's REFI-QDA export is XML (delete it)"
+        f"t.bib:{line}:{column}: error: the character U+{code} cannot be published (XML 1.0 forbids it, and the codebook export is XML): delete it"
         for line, column, code in ((1, 25, "0007"), (2, 20, "000C"), (3, 19, "FFFE"))
     ]
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+from ..characters import forbidden_characters
 from ..model import Location, Reference
 from ..problems import Problem, excerpt
 from ..urls import LINK_FIELDS, link_errors
@@ -35,7 +36,6 @@ _ENTRY_HEAD = re.compile(r"[ \t]*@\s*(\w+)\s*[{(]\s*([^,\s}]*)")
 _SHAPE = "malformed BibTeX: an entry must look like @type{key, field = {value}, ...}"
 CONFIDENCE_LEVELS = ("certain", "probable", "unknown")
 # Characters XML 1.0 forbids: the site's REFI-QDA export, which holds the references, is XML.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NEEDS_LATEX = re.compile(r"[\\$~`]|''|\{[^{}]*\{")
 
 
@@ -182,17 +182,6 @@ def plainly_correct(fields: Mapping[str, str]) -> bool:
     return not link_errors({name: read_value(fields[name]) for name in (*LINK_FIELDS, "eprinttype", "archiveprefix") if name in fields})
 
 
-def not_xml(text: str, path: str) -> list[Problem]:
-    """Each character XML 1.0 forbids, with its line and column: the references go into XML exports."""
-    problems = []
-    for found in _NOT_XML.finditer(text):
-        position = found.start()
-        problems.append(Problem(path, text.count("\n", 0, position) + 1,
-                                f"character U+{ord(found.group()):04X} is not allowed: XML 1.0 forbids it, and the site's "
-                                "REFI-QDA export is XML (delete it)", column=position - text.rfind("\n", 0, position)))
-    return problems
-
-
 @lru_cache(maxsize=2)
 def scan(text: str) -> tuple[Chunk, ...]:
     """Cut BibTeX into entries at each line starting with ``@``: cheap, and line numbers stay exact."""
@@ -219,7 +208,7 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
     references: list[Reference] = []
     text_digest = _digest(text)
     unchanged = bool(checked) and checked == text_digest
-    problems = [] if unchanged else not_xml(text, path)
+    problems = [] if unchanged else forbidden_characters(text, path)
     chunks: dict[str, Chunk] = {}
     digests: dict[str, str] = {}
     macros: list[str] = []

@@ -105,7 +105,7 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
     ``settings`` (from the site's mkdocs.yml) say how Markdown is rendered and what the sanitizer
     keeps.
     """
-    problems: list[Problem] = []
+    problems = [Problem(settings.config_file, 1, message) for message in settings.refused]
     problems += _docs_folder_problems(layout, settings)
     bib_text = _read_bibliography(layout, problems)
     known_keys = {key for _, _, key, _, _ in scan(bib_text)} if bib_text is not None else None

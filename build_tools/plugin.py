@@ -42,6 +42,12 @@ from .urls import UnsafeURL, web_url
 log = get_plugin_logger(__name__)
 OFFLINE_PLUGIN = "material/offline"
 PAGE_FIELDS = frozenset(schema("page")["properties"])  # all the theme may read of a page's settings
+# Theme features that would make text from the sources markup again in the reader's browser.
+UNSAFE_FEATURES = {
+    "content.tooltips": "theme.features: content.tooltips shows every title attribute as HTML (Material's tooltip), so "
+                        "text from the sources could run as script: remove it (the study shows a citation's reference "
+                        "on hover and focus itself)",
+}
 STYLESHEET = "assets/study.css"
 SCRIPT = "assets/study.js"
 SHIM = "assets/iframe-worker-shim.js"
@@ -73,10 +79,6 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if "content.tooltips" in (config.theme.get("features") or []):
-            raise PluginError("mkdocs.yml: theme.features: content.tooltips shows every title attribute as HTML (Material's "
-                              "tooltip), so text from the sources could run as script: remove it; the study shows a "
-                              "citation's reference on hover and focus itself")
         # Per build: the offline edition is a build of its own, with Material's offline plugin.
         self.building_offline = OFFLINE_PLUGIN in config.plugins
         self.layout = layout_for(config, self.config)
@@ -328,6 +330,7 @@ def site_settings(config: MkDocsConfig, options: StudyConfig | None) -> SiteSett
         configured_files=frozenset(path for path in named if not urlsplit(path).scheme and not path.startswith("//")),
         theme_dirs=tuple(config.theme.dirs),
         whole_study=tuple(options.whole_study) if options else (),
+        refused=tuple(message for feature, message in UNSAFE_FEATURES.items() if feature in (config.theme.get("features") or [])),
         config_file=display_path(Path(config.config_file_path or "mkdocs.yml"), Path(config.config_file_path or ".").resolve().parent),
     )
 

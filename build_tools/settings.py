@@ -26,6 +26,8 @@ class SiteSettings:
     # The study plugin's whole_study: the pages (or a page's section, "index.md#abstract") put on one page.
     whole_study: tuple[str, ...] = ()
     config_file: str = "mkdocs.yml"
+    # What in the configuration itself would defeat the sanitizer: reported as errors of the config file.
+    refused: tuple[str, ...] = ()
 
 
 DEFAULT_SETTINGS = SiteSettings()  # a site with no mkdocs.yml of its own: MkDocs' defaults

@@ -32,7 +32,7 @@ from .citations.references import ReferenceList
 from .loader import Layout, load_study
 from .markdown_ext import CitationExtension
 from .model import Study
-from .problems import Problem, SourceErrors, display_path
+from .problems import Problem, SourceErrors, display_path, excerpt
 from .render import REFERENCES_PLACEHOLDER, SitePaths, StudyRenderer
 from .sanitizer import Allowlist, clean_html, clean_svg, clean_text, is_safe_id
 from .schema import schema
@@ -210,7 +210,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         unknown = set(page.meta) - PAGE_FIELDS if page.file.generated_by is None else set()
         if unknown:  # the check read this page's front matter as MkDocs did; this is the build making sure
             raise _errors([Problem(display_path(Path(page.file.abs_src_path or here), self.layout.root), 1,
-                                   f"unknown field '{sorted(unknown)[0]}' in the page's settings")])
+                                   f"unknown field '{excerpt(min(unknown))}' in the page's settings")])
         page.edit_url = _edit_url(page.edit_url)
 
         def href(target: str) -> str:

@@ -2,9 +2,11 @@
 divided by the time for the text itself (about 2 for linear work, about 4 for quadratic).
 
 Each case is what a hostile pull request could put in one page: a citation bracket that never
-closes, code fences that never close, a long run of brackets, nested emphasis. The check of one
-page (Markdown rendered with the site's extensions, citations found, fences matched) is timed,
-best of a few runs, at each size.
+closes, code fences that never close, a long run of brackets, a heading with long runs of blanks
+around "{", nested emphasis. The check of one page (Markdown rendered with the site's extensions
+when it may hold markup, citations found, fences matched) is timed, best of a few runs, at each
+size. Where the check refuses the text ("refused"), the build stops before Python-Markdown reads
+it: shapes that Python-Markdown itself takes quadratic time on are refused that way.
 
     .venv/bin/python bench/pathological.py [--size 20000] [--runs 3]
 """
@@ -25,17 +27,21 @@ CASES: dict[str, Callable[[int], str]] = {
     "citation bracket never closed": lambda n: "See [/@" + "a" * n,
     "code fences never closed": lambda n: "```x\n" * (n // 5),
     "brackets never closed": lambda n: "[" * n,
+    "blanks around an attribute list": lambda n: "# a" + " " * (n // 2) + "{" + " " * (n // 2) + "x",
     "citations in brackets": lambda n: "[@key " * (n // 6),
+    "tags never closed": lambda n: "<a" * (n // 2),
+    "definition lines": lambda n: "a\n: " * (n // 4),
     "nested emphasis": lambda n: "*a _" * (n // 4),
 }
 
 
-def check_page(text: str) -> None:
+def check_page(text: str) -> bool:
+    """The check's work on one page; True when it refuses the page."""
     syntax._citations_in.cache_clear()
     syntax.find_citations(text, "page.md")
-    fences(text)
+    unclosed = fences(text).unclosed
     mask_code(text)
-    markup_problems(text, "page.md", 1, SETTINGS)
+    return bool(markup_problems(text, "page.md", 1, SETTINGS) or unclosed)
 
 
 def best(text: str, runs: int) -> float:
@@ -55,7 +61,8 @@ def main() -> None:
     print(f"check of one page, best of {arguments.runs}: {arguments.size:,} characters, then twice as many")
     for name, make in CASES.items():
         small, large = best(make(arguments.size), arguments.runs), best(make(2 * arguments.size), arguments.runs)
-        print(f"{name:32} {small:7.3f} s  {large:7.3f} s  ratio {large / small:4.1f}")
+        verdict = "refused" if check_page(make(arguments.size)) else "accepted"
+        print(f"{name:32} {small:7.3f} s  {large:7.3f} s  ratio {large / max(small, 1e-6):4.1f}  {verdict}")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,12 @@ def read_article(document: SourceDocument) -> tuple[Article | None, list[Problem
         return None, []
     authors = tuple(ArticleAuthor(_line(a.get("family", "")), _line(a.get("given", "")), _line(a.get("affiliation", "")))
                     for a in field.value["authors"] if isinstance(a, dict))
-    problems = [Problem(document.path, field.line, f"article.{name}: its braces do not pair up, so no BibTeX file can hold it")
+    problems = [Problem(document.path, field.line, f"article.{name}: its braces do not pair up (or nest more than "
+                        f"{MAX_NESTING} deep), so no BibTeX file can hold it")
                 for name, value in [*block.items(), *((f"authors[{n}]", f"{a.family} {a.given}") for n, a in enumerate(authors, 1))]
                 if not _balanced(value)]
+    problems += [Problem(document.path, field.line, f"article.authors[{n}]: a name holds no comma (BibTeX would read it as "
+                         "another part of the name)") for n, a in enumerate(authors, 1) if "," in a.family + a.given]
     for name, check in (("doi", bare_doi), ("postprint", web_url)):
         if block.get(name):
             try:
@@ -43,10 +46,13 @@ def _line(value: object) -> str:
     return " ".join(str(value).split())
 
 
+MAX_NESTING = 10
+
+
 def _balanced(text: str) -> bool:
     depth = 0
     for char in text:
         depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
+        if not 0 <= depth <= MAX_NESTING:
             return False
     return depth == 0

@@ -79,7 +79,8 @@ def read_source(path: str, text: str) -> SourceDocument:
     except _TooLarge as error:
         return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"front matter refused: {error}"),))
     if fields is None:
-        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, "front matter must be a list of 'name: value' fields"),))
+        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, "front matter must be a list of 'name: value' fields (MkDocs "
+                                                                                        "would show these lines as text)"),))
     problems = [Problem(path, line, f"field '{excerpt(name)}' is given twice (first at line {fields[name].line})") for name, line in repeated]
     if not FORBIDDEN.search(yaml_text):  # written as characters, the text check reports them already
         problems += [Problem(path, field.line, f"field '{excerpt(name)}' holds a control character (a YAML escape such as "
@@ -132,8 +133,8 @@ def _parse_fields(yaml_text: str, first_line: int) -> tuple[dict[str, Field] | N
     loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
-        if node is None:
-            return {}, []
+        if node is None:  # YAML of comments alone: MkDocs would keep these lines as the page's text
+            return None, []
         if not isinstance(node, yaml.MappingNode):
             return None, []
         _expanded_size(node, {})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import posixpath
 import re
 import stat
@@ -59,6 +61,10 @@ class Layout:
 
     def path(self, relative: str) -> Path:
         return self.root / relative
+
+    def sources(self) -> tuple[Path, ...]:
+        """Where a source may be read from, through a link too: the source folders and the bibliography."""
+        return tuple(self.path(name) for name in (self.content, self.stages, self.teaching, self.themes, self.quotes, self.bibliography))
 
     def watched(self) -> tuple[Path, ...]:
         """Everything a rebuild depends on, for ``mkdocs serve``."""
@@ -146,7 +152,7 @@ def read_study(layout: Layout, complete_bibliography: bool = True,
     articles: list[tuple[SourceDocument, Article]] = []
     for document in page_docs:
         if document.fields and not document.problems:
-            found = check_fields(document, "page")
+            found = check_fields(document, "page") or _theme_names(document, settings)
             problems.extend(found)
             article, article_problems = read_article(document) if not found else (None, [])
             problems.extend(article_problems)
@@ -205,7 +211,7 @@ def _read_folder(layout: Layout, folder: str, problems: list[Problem], recursive
     directory = layout.path(folder)
     if not directory.is_dir():
         return []
-    outside = outside_problem(directory, layout.root, display_path(directory, layout.root))
+    outside = outside_problem(directory, layout.sources(), display_path(directory, layout.root))
     if outside:
         problems.append(outside)
         return []
@@ -227,6 +233,11 @@ def _read_folder(layout: Layout, folder: str, problems: list[Problem], recursive
             continue
         document = read_source(shown, text)
         problems.extend(document.problems)
+        if not front_matter_required and not document.problems and (has_front_matter(document.body) or _MULTIMARKDOWN_META.match(document.body)):
+            # A page's text can open a generated page (the references page's introduction), where
+            # MkDocs would read these lines as that page's settings.
+            problems.append(Problem(shown, document.body_line, "the page's text starts like page settings ('---' or 'name: value'): "
+                                                               "start it with a blank line or other text"))
         documents.append(document)
     return documents
 
@@ -235,7 +246,7 @@ def _read_text(layout: Layout, path: Path, problems: list[Problem], characters: 
     """The file's text as an editor shows it: UTF-8, a byte-order mark dropped, Windows (CRLF) and
     old Mac (CR) line ends read as LF, so line numbers are the editor's; None after a problem."""
     shown = display_path(path, layout.root)
-    outside = outside_problem(path, layout.root, shown)
+    outside = outside_problem(path, layout.sources(), shown)
     if outside:
         problems.append(outside)
         return None
@@ -266,8 +277,8 @@ def _docs_folder_problems(layout: Layout, settings: SiteSettings) -> list[Proble
     problems: list[Problem] = []
     for path in docs_files(docs):
         relative = path.relative_to(docs).as_posix()
-        refused = file_problems(relative, path, layout.root, display_path(path, layout.root), settings.configured_files,
-                                settings.theme_dirs)
+        refused = file_problems(relative, path, layout.sources(), display_path(path, layout.root), settings.configured_files,
+                                settings.theme_dirs, settings.generated_files)
         problems += refused
         if not refused and relative.lower().endswith(".svg"):
             text = _read_text(layout, path, problems)
@@ -355,7 +366,23 @@ def _page(document: SourceDocument, layout: Layout) -> Page:
     title = document.fields.get("title")
     heading = re.search(r"^#\s+(.+?)\s*$", document.body, re.MULTILINE)
     shown = title.value if title and isinstance(title.value, str) else heading.group(1) if heading else posixpath.splitext(posixpath.basename(uri))[0]
-    return Page(uri, shown, document.body, Location(document.path, document.body_line))
+    settings = tuple((name, json.dumps(field.value, sort_keys=True, default=str)) for name, field in document.fields.items()
+                     if name not in ("title", "article"))
+    return Page(uri, shown, document.body, Location(document.path, document.body_line), settings)
+
+
+def _theme_names(document: SourceDocument, settings: SiteSettings) -> list[Problem]:
+    """A page's ``template`` and ``icon`` must name what the theme has: the theme would fail on
+    another name, or (a template of its own, like redirect.html) turn the page into something else."""
+    problems = []
+    template, icon = document.fields.get("template"), document.fields.get("icon")
+    if template and template.value not in settings.page_templates:
+        problems.append(Problem(document.path, template.line, f"field 'template' must be one of the site's page templates "
+                                                              f"({', '.join(sorted(settings.page_templates))}), not {template.value!r}"))
+    if icon and settings.theme_dirs and not any(os.path.isfile(os.path.join(folder, ".icons", f"{icon.value}.svg"))
+                                               for folder in settings.theme_dirs):
+        problems.append(Problem(document.path, icon.line, f"field 'icon': the theme has no icon {icon.value!r}"))
+    return problems
 
 
 def _whole_study_problems(pages: tuple[Page, ...], settings: SiteSettings) -> list[Problem]:

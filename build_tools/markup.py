@@ -95,13 +95,24 @@ def find_shortcodes(markdown: str, first_line: int = 1) -> list[Shortcode]:
     ]
 
 
-_HEADING = re.compile(r"^(#{1,6})(\s+.*?)(\s+\{[^}]*\})?\s*$")
+_HEADING = re.compile(r"#{1,6}(?=\s)")
+_ATTRIBUTE_LIST = re.compile(r"\s\{[^{}]*\}\s*$")
+
+
+def _heading_text(line: str) -> str:
+    """An ATX heading's text, without its trailing {attribute list} (found from the end: a regex
+    trying every split of a long line would take quadratic time)."""
+    text = line.lstrip("#")
+    brace = text.rfind("{")
+    if brace >= 0 and _ATTRIBUTE_LIST.match(text, brace - 1 if brace else 0):
+        text = text[:brace]
+    return text.strip()
 
 
 def _headings(markdown: str) -> list[tuple[int, int]]:
     """(line index, level) of every ATX heading outside fenced code."""
     masked = mask_code(markdown).split("\n")
-    return [(index, len(match.group(1))) for index, line in enumerate(masked) if (match := _HEADING.match(line))]
+    return [(index, match.end()) for index, line in enumerate(masked) if (match := _HEADING.match(line))]
 
 
 def section(markdown: str, slug: str) -> str:
@@ -112,7 +123,7 @@ def section(markdown: str, slug: str) -> str:
     lines = markdown.split("\n")
     headings = _headings(markdown)
     for position, (index, level) in enumerate(headings):
-        text = _HEADING.match(lines[index]).group(2).strip()
+        text = _heading_text(lines[index])
         if slugify(text, "-") == slug:
             end = next((other for other, other_level in headings[position + 1:] if other_level <= level), len(lines))
             return "\n".join(lines[index:end]).strip() + "\n"

@@ -15,7 +15,14 @@ import markdown
 
 from .markup import mask_code
 from .problems import Problem
-from .sanitizer import Allowlist, clean_html, clean_svg, locate, removed_markup
+from .sanitizer import (
+    Allowlist,
+    clean_html,
+    clean_svg,
+    locate,
+    removed_markup,
+    unclosed_markup,
+)
 from .settings import SiteSettings
 
 # Extensions whose every way to make markup the sanitizer could refuse needs one of these
@@ -27,17 +34,58 @@ _MAY_HOLD_MARKUP = re.compile(r"[<{&]|\]\s*[(\[:]|!!!|\?\?\?|__")
 
 def markup_problems(text: str, path: str, first_line: int, settings: SiteSettings) -> list[Problem]:
     """An error for each thing the sanitizer would remove from ``text`` (Markdown whose first line
-    is ``first_line`` of ``path``)."""
+    is ``first_line`` of ``path``), and for each shape that Python-Markdown takes quadratic time
+    to read (the build would stall on it)."""
+    stalling = _stalling(text, path, first_line)
+    if stalling:
+        return stalling
+    masked = mask_code(text)
+    if masked.rfind("<!--") > masked.rfind("-->"):  # set among the site's own markup, it would run on to the next "-->"
+        offset = masked.rfind("<!--")
+        return [Problem(path, first_line + text.count("\n", 0, offset), "this HTML comment is never closed ('-->'): it would take "
+                        "in the rest of the page", column=_column(text, offset))]
     if _predictable(settings.markdown_extensions) and not _MAY_HOLD_MARKUP.search(text):
         return []
     renderer = _renderer(settings)
     renderer.reset()
     html = renderer.convert(text)
-    allowlist = Allowlist(settings.allowed_classes)
+    allowlist = Allowlist(settings.allowed_classes, authored=True)
     removals = removed_markup(html, lambda page: clean_html(page, allowlist))
     problems = []
-    for removal, offset in locate(text, removals, mask_code(text)):
+    left_open = unclosed_markup(html)
+    if left_open:  # a passage is set among the site's own markup: what it leaves open takes in the rest of the page
+        offset = text.find(left_open.rstrip(">"))
+        problems.append(Problem(path, first_line + text.count("\n", 0, max(offset, 0)), f"{left_open} is opened and never "
+                                "closed: it would take in the rest of the page; close it in this text", column=_column(text, offset)))
+    for removal, offset in locate(text, removals, masked):
         problems.append(Problem(path, first_line + text.count("\n", 0, max(offset, 0)), removal.describe(), column=_column(text, offset)))
+    return problems
+
+
+# Shapes Python-Markdown takes quadratic time to read (measured with bench/pathological.py): a
+# paragraph with many "[" or "<" that do not close, or many definition lines (": "), and a long
+# run of blanks before "{" (attribute lists). No prose needs them at that scale; a build would stall.
+MAX_OPENERS = 500
+_LONG_BLANKS = re.compile(r"[ \t]{1000,}")
+_DEFINITION = re.compile(r"^[ ]{0,3}:", re.MULTILINE)
+
+
+def _stalling(text: str, path: str, first_line: int) -> list[Problem]:
+    problems = [Problem(path, first_line + text.count("\n", 0, found.start()), "a run of more than 1,000 spaces: Markdown's "
+                        "time to read it grows with the square of its length; remove it", column=_column(text, found.start()))
+                for found in _LONG_BLANKS.finditer(text)]
+    if max(text.count("["), text.count("<"), text.count("\n:")) <= MAX_OPENERS:
+        return problems
+    offset = 0
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        counts = {"'['": block.count("["), "'<'": block.count("<"), "definition lines": len(_DEFINITION.findall(block))}
+        crowded = [name for name, count in counts.items() if count > MAX_OPENERS]
+        if crowded:
+            start = offset + len(block) - len(block.lstrip("\n"))  # the paragraph's first line, not the blank before it
+            problems.append(Problem(path, first_line + text.count("\n", 0, start), f"a paragraph with more than {MAX_OPENERS} "
+                                    f"{crowded[0]}: Markdown's time to read it grows with the square of their number; split "
+                                    "the paragraph (or write '[' as &#91;, '<' as &lt;)"))
+        offset += len(block)
     return problems
 
 

@@ -223,6 +223,7 @@ class Page:
     title: str
     markdown: str
     source: Location
+    settings: tuple[tuple[str, str], ...] = ()  # its other front-matter fields, as JSON: what a reviewer must see
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from .urls import UnsafeURL, web_url
 log = get_plugin_logger(__name__)
 OFFLINE_PLUGIN = "material/offline"
 PAGE_FIELDS = frozenset(schema("page")["properties"])  # all the theme may read of a page's settings
+GENERATED_PAGE_FIELDS = frozenset({"hide", "search"})  # all the templates of generated pages give
 # Theme features that would make text from the sources markup again in the reader's browser.
 UNSAFE_FEATURES = {
     "content.tooltips": "theme.features: content.tooltips shows every title attribute as HTML (Material's tooltip), so "
@@ -93,7 +94,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         except SourceErrors as errors:
             raise _errors(errors.problems) from None
         self.docs_dir = docs
-        self.paths = SitePaths(quotations=self.config.quotations_page, references=self.config.references_page)
+        self.paths = SitePaths(**_page_options(self.config))
         self.cache.mark_checked(bibliography.text_digest)  # the build goes on: every entry passed
         self.bibliography_text = bibliography.text
         references = ReferenceList(bibliography, self.cache)
@@ -160,10 +161,6 @@ class StudyPlugin(BasePlugin[StudyConfig]):
                          for key, places in cited_in.items()}
         data = self.renderer.data_files() if self.study.themes else []
         downloads = self._downloads() + data
-        taken = [Problem(display_path(Path(own.abs_src_path), self.layout.root), 1, f"the site writes '{uri}' itself: rename this file")
-                 for uri, _ in downloads if (own := files.get_file_from_path(uri)) is not None and own.abs_src_path]
-        if taken:
-            raise _errors(taken)
         for uri, content in downloads:
             files.append(File.generated(config, uri, content=content))
         for asset in (STYLESHEET, SCRIPT, SHIM) if self.building_offline else (STYLESHEET, SCRIPT):
@@ -201,13 +198,16 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         if existing is not None:
             files.remove(existing)
         inclusion = InclusionLevel.NOT_IN_NAV if uri in self.outside_nav else InclusionLevel.UNDEFINED
+        # A page that does not open with its template's own settings opens with a blank line, so that
+        # MkDocs reads no settings from text of the sources that comes first (an introduction).
+        content = content if content.startswith("---\n") else "\n" + content
         generated = File.generated(config, uri, content=content, inclusion=inclusion)
         generated.edit_uri = posixpath.relpath((self.layout.root / source).as_posix(), self.docs_dir.as_posix()) if source else None
         files.append(generated)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         here = page.file.src_uri
-        unknown = set(page.meta) - PAGE_FIELDS if page.file.generated_by is None else set()
+        unknown = set(page.meta) - (PAGE_FIELDS if page.file.generated_by is None else GENERATED_PAGE_FIELDS)
         if unknown:  # the check read this page's front matter as MkDocs did; this is the build making sure
             raise _errors([Problem(display_path(Path(page.file.abs_src_path or here), self.layout.root), 1,
                                    f"unknown field '{excerpt(min(unknown))}' in the page's settings")])
@@ -320,6 +320,10 @@ def _edit_url(url: str | None) -> str | None:
         return None
 
 
+def _page_options(options: StudyConfig | None) -> dict[str, str]:
+    return {"quotations": options.quotations_page, "references": options.references_page} if options else {}
+
+
 def site_settings(config: MkDocsConfig, options: StudyConfig | None) -> SiteSettings:
     """What the check needs of the site's configuration to judge the sources as the build does."""
     named = [*config.extra_css, *(str(getattr(script, "path", script)) for script in config.extra_javascript)]
@@ -329,6 +333,9 @@ def site_settings(config: MkDocsConfig, options: StudyConfig | None) -> SiteSett
         allowed_classes=frozenset(options.allowed_classes) if options else frozenset(),
         configured_files=frozenset(path for path in named if not urlsplit(path).scheme and not path.startswith("//")),
         theme_dirs=tuple(config.theme.dirs),
+        generated_files=frozenset((*SitePaths(**_page_options(options)).files(), STYLESHEET, SCRIPT, SHIM,
+                                   *([options.offline_edition_file] if options else []))),
+        page_templates=frozenset({"main.html"} | {path.name for path in Path(config.theme.custom_dir or "/nonexistent").glob("*.html")}),
         whole_study=tuple(options.whole_study) if options else (),
         refused=tuple(message for feature, message in UNSAFE_FEATURES.items() if feature in (config.theme.get("features") or [])),
         config_file=display_path(Path(config.config_file_path or "mkdocs.yml"), Path(config.config_file_path or ".").resolve().parent),

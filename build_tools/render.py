@@ -10,9 +10,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -24,12 +24,12 @@ from .citations.metadata import reference_tags, scholarly_article
 from .citations.references import ReferenceList
 from .citations.syntax import parse_bracketed, parse_narrative
 from .exports import codebook, study_json, taguette_csv
-from .sanitizer import clean_html
-from .schema import schema_text
-from .templating import templates
 from .journey import layout
 from .markup import demote_headings, section
 from .model import Citation, Passage, QuotationPlacement, Reference, Stage, Study, Theme
+from .sanitizer import clean_html
+from .schema import schema_text
+from .templating import templates
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,11 @@ class SitePaths:
     codebook_csv: str = "data/balint-journey-codebook.csv"
     study_json: str = "data/study.json"
     study_schema: str = "data/study.schema.json"
+
+    def files(self) -> tuple[str, ...]:
+        """Every file the site writes that is not a page (a file of the sources may not take its place)."""
+        return (self.article_bibtex, self.article_ris, self.article_csl, self.bibliography, self.codebook, self.codebook_csv,
+                self.study_json, self.study_schema)
 
     def theme(self, theme: Theme) -> str:
         return f"themes/{theme.id}.md"
@@ -208,7 +213,9 @@ class StudyRenderer:
         article = self.study.article
         if article is None:
             return ""
-        from pybtex.backends.markdown import Backend as MarkdownBackend  # pybtex only where an article is cited
+        from pybtex.backends.markdown import (
+            Backend as MarkdownBackend,  # pybtex only where an article is cited
+        )
 
         from .citations.export import article_entry
         from .citations.style import APA7Style

@@ -71,15 +71,27 @@ _EVENT_HANDLER = re.compile(r"on[a-z]+")
 _TEXT_CLEANER = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
 
 
+# What authors write in a source may look like text but not like the site's own parts: a link
+# classed as a citation, a block classed as a slide, or an id the site gives a quotation would be
+# taken for them by the site's script, its styles or its links.
+AUTHORED_CLASSES = frozenset({"lead", "byline"})
+_RESERVED_ID = re.compile(r"(?:quote|cite|ref|slide)-|study-tooltip$|journey-caption$")
+
+
 @dataclass(frozen=True)
 class Allowlist:
-    """What the sanitizer keeps; ``extra_classes`` are the site's own (plugin option ``allowed_classes``)."""
+    """What the sanitizer keeps; ``extra_classes`` are the site's own (plugin option ``allowed_classes``).
+    ``authored`` narrows it to what a source may write itself (the check judges sources by it)."""
 
     extra_classes: frozenset[str] = frozenset()
+    authored: bool = False
 
     def allows_class(self, name: str) -> bool:
-        return (name in STUDY_CLASSES or name in MARKDOWN_CLASSES or name in self.extra_classes
-                or bool(_STAGE_CLASSES.fullmatch(name)) or bool(_CODE_LANGUAGE.fullmatch(name)))
+        own = name in AUTHORED_CLASSES if self.authored else name in STUDY_CLASSES or bool(_STAGE_CLASSES.fullmatch(name))
+        return own or name in MARKDOWN_CLASSES or name in self.extra_classes or bool(_CODE_LANGUAGE.fullmatch(name))
+
+    def allows_id(self, value: str) -> bool:
+        return is_safe_id(value) and not (self.authored and _RESERVED_ID.match(value))
 
 
 def clean_html(html: str, allowlist: Allowlist = Allowlist()) -> str:
@@ -114,9 +126,11 @@ def _attribute_filter(allowlist: Allowlist) -> Callable[[str, str, str], str | N
             kept = [name for name in value.split() if allowlist.allows_class(name)]
             return " ".join(kept) or None
         if attribute == "id":
-            return value if is_safe_id(value) else None
+            return value if allowlist.allows_id(value) else None
         if attribute == "role":
             return value if value in ROLES else None
+        if attribute == "download":  # a name to save under could make a text file a page of script
+            return ""
         if attribute == "rel":
             return value if value and set(value.split()) <= REL_VALUES else None
         if attribute == "src":  # images come from the site itself: a reader's browser asks no other host
@@ -195,9 +209,11 @@ class Removal:
             reason = ("an image must be a file of the site" if self.attribute == "src"
                       else "a link must be relative, a #fragment, or start with http:, https: or mailto:")
         elif self.attribute == "class":
-            reason = "a class must be one the site styles (add it to the plugin's allowed_classes to allow it)"
+            reason = ("a class must be one a source may use (Markdown's, 'lead', 'byline', or one in the plugin's "
+                      "allowed_classes); the site's own parts keep theirs")
         elif self.attribute == "id":
-            reason = "an id must be a word, and may not start with '__' (the theme's own)"
+            reason = ("an id must be a word, and not one the theme or the site gives its own elements "
+                      "('__…', 'quote-…', 'cite-…', 'ref-…', 'slide-…')")
         else:
             reason = f"<{self.tag}> may not carry '{self.attribute}'"
         return f"{shown} is removed from <{self.tag}>: {reason}"
@@ -231,6 +247,37 @@ def _removed_attributes(tag: str, attributes: dict[str, str], kept: dict[str, st
 
 def _style(value: str) -> str:
     return re.sub(r"\s+|;$", "", value.strip().lower())
+
+
+# Elements that need no end tag, and those whose end tag HTML lets a page leave out.
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
+_OPTIONAL_END = frozenset(["p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption", "rt", "rp"])
+
+
+class _Unclosed(HTMLParser):
+    """The elements an HTML fragment opens and never closes (they would take in what follows it)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID and tag not in _OPTIONAL_END:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
+
+
+def unclosed_markup(html: str) -> str | None:
+    """The first element (or "<!--") that ``html`` leaves open, or None when it closes all it opens."""
+    if html.rfind("<!--") > html.rfind("-->"):
+        return "<!--"
+    parser = _Unclosed()
+    parser.feed(html)
+    parser.close()
+    return f"<{parser.open[0]}>" if parser.open else None
 
 
 class _StartTags(HTMLParser):

@@ -81,7 +81,7 @@ def _messages(error: ValidationError) -> list[tuple[str, str | None]]:
         known = list(subschema.get("properties", {}))
         unknown = [name for name in error.instance if name not in known]
         listing = f" (known fields: {', '.join(known)})"
-        return [(f"{prefix}unknown field '{excerpt(name)}'{did_you_mean(name, known, listing)}", name) for name in unknown]
+        return [(f"{prefix}unknown field '{excerpt(name)}'{did_you_mean(str(name), known, listing)}", str(name)) for name in unknown]
     if error.validator == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         return [(f"field '{where}' must be {' or '.join(TYPE_NAMES.get(t, t) for t in wanted)}, not {_shown(error.instance)}", None)]

@@ -26,6 +26,11 @@ class SiteSettings:
     # The study plugin's whole_study: the pages (or a page's section, "index.md#abstract") put on one page.
     whole_study: tuple[str, ...] = ()
     config_file: str = "mkdocs.yml"
+    # The files the site writes itself (downloads, its own script and style): no file of the docs
+    # folder, and no page's folder, may take their place.
+    generated_files: frozenset[str] = frozenset()
+    # The page templates a page's ``template`` may name: the theme's main.html and the site's own overrides.
+    page_templates: frozenset[str] = frozenset({"main.html"})
     # What in the configuration itself would defeat the sanitizer: reported as errors of the config file.
     refused: tuple[str, ...] = ()
 

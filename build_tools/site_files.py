@@ -25,28 +25,31 @@ PUBLISHED_SUFFIXES = frozenset({".md", ".png", ".jpg", ".jpeg", ".gif", ".webp",
 _NAME = re.compile(r"[\w][\w .-]*")
 
 
-def is_inside(path: Path, root: Path) -> bool:
-    """Whether ``path``, every link followed, is a file of the repository at ``root``: inside it, and
-    not in a hidden folder of it (``.git``, ``.venv``, ``.cache``: a link there could publish a
-    maintainer's credentials)."""
-    real_root = _real(str(root))
+def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
+    """Whether ``path``, every link followed, is a file of the sources: inside one of ``roots`` (the
+    source folders, or the bibliography itself), and not in a hidden folder (``.git`` could publish
+    a maintainer's credentials; the site folder and a package's metadata are no sources either)."""
     real = os.path.realpath(path)
-    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
-        return False
-    return not any(part.startswith(".") for part in Path(real).relative_to(real_root).parts)
+    for root in roots:
+        real_root = _real(str(root))
+        if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep):
+            return not any(part.startswith(".") for part in Path(real).relative_to(real_root).parts)
+    return False
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _real(root: str) -> str:
-    return os.path.realpath(root)
+    """Where a source folder (or the bibliography) is: its parent's links followed, not its own (a
+    source folder that is itself a link to elsewhere is no source folder)."""
+    return os.path.join(os.path.realpath(os.path.dirname(root)), os.path.basename(root))
 
 
-def outside_problem(path: Path, root: Path, shown: str) -> Problem | None:
-    """An error when reading ``path`` would read, through a link, what is not a file of the repository."""
-    if is_inside(path, root):
+def outside_problem(path: Path, roots: tuple[Path, ...], shown: str) -> Problem | None:
+    """An error when reading ``path`` would read, through a link, what is not a file of the sources."""
+    if is_inside(path, roots):
         return None
-    return Problem(shown, 1, f"is a link to {os.path.realpath(path)}, outside the repository's files: sources are read only "
-                             "from inside it (and never from its hidden folders)")
+    return Problem(shown, 1, f"is a link to {os.path.realpath(path)}, outside the repository's sources: sources are read only "
+                             "from the source folders (and never from a hidden folder)")
 
 
 def docs_files(docs: Path) -> Iterator[Path]:
@@ -59,6 +62,14 @@ def docs_files(docs: Path) -> Iterator[Path]:
         yield from (Path(folder) / name for name in sorted(names) if not name.startswith("."))
 
 
+def _page_folder(relative: str) -> str:
+    """The folder a page is published as (``a/b.md`` as ``a/b/``; ``a/index.md`` as ``a/``)."""
+    path = PurePosixPath(relative)
+    if path.suffix.lower() != ".md":
+        return ""
+    return (path.parent if path.stem in ("index", "README") else path.with_suffix("")).as_posix()
+
+
 def name_problem(relative: str, shown: str) -> Problem | None:
     """An error when a name in the path ``relative`` holds what an address, an HTML attribute or a
     log line would read as syntax."""
@@ -69,15 +80,15 @@ def name_problem(relative: str, shown: str) -> Problem | None:
                              "use letters, digits, '-', '_' and '.'")
 
 
-def file_problems(relative: str, path: Path, root: Path, shown: str, configured: frozenset[str] = frozenset(),
-                  theme_dirs: tuple[str, ...] = ()) -> list[Problem]:
+def file_problems(relative: str, path: Path, roots: tuple[Path, ...], shown: str, configured: frozenset[str] = frozenset(),
+                  theme_dirs: tuple[str, ...] = (), generated: frozenset[str] = frozenset()) -> list[Problem]:
     """Why the docs folder's file at ``relative`` (its path there) cannot be published, if it cannot.
 
     ``configured`` are files that mkdocs.yml itself names (its extra_css, say): reviewed as
     configuration, they may be of any kind. ``theme_dirs`` are the theme's folders: a file at the
     path of one of the theme's own would take its place.
     """
-    outside = outside_problem(path, root, shown)
+    outside = outside_problem(path, roots, shown)
     if outside:
         return [outside]
     if path.is_symlink() and path.is_dir():
@@ -91,6 +102,9 @@ def file_problems(relative: str, path: Path, root: Path, shown: str, configured:
         kinds = ", ".join(sorted(PUBLISHED_SUFFIXES))
         problems.append(Problem(shown, 1, f"files of the kind '{excerpt(suffix or relative)}' are not published (a page of script "
                                           f"could be): the docs folder publishes {kinds}"))
+    taken = relative if relative in generated else _page_folder(relative) if _page_folder(relative) in generated else None
+    if taken:
+        problems.append(Problem(shown, 1, f"the site writes '{excerpt(taken)}' itself: rename this file"))
     if any(os.path.isfile(os.path.join(folder, relative)) for folder in theme_dirs):
         problems.append(Problem(shown, 1, f"'{excerpt(relative)}' is a file of the theme's own: this file would take its place; rename it"))
     return problems

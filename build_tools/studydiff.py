@@ -7,9 +7,9 @@ compares stages, themes, quotations and references by their ids, as Markdown a C
 from __future__ import annotations
 
 import difflib
-import io
+import hashlib
+import os
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,43 +41,83 @@ def study_at(repository: Path, revision: str, target: Path) -> tuple[Study, Refe
     """The study as it is at ``revision`` of the git repository at ``repository``, read in the new folder ``target``."""
     if revision.startswith("-"):
         raise DiffError(f"revision '{revision}' starts with '-': git would take it for an option")
-    try:
-        archive = subprocess.run(["git", "-C", str(repository), "archive", "--format=tar", "--end-of-options", revision],
-                                 capture_output=True, check=False)
-    except OSError as error:
-        raise DiffError(f"git cannot be run: {error.strerror}") from None
-    if archive.returncode != 0:
-        raise DiffError(f"git cannot read revision '{revision}': {archive.stderr.decode(errors='replace').strip()}")
-    try:
-        target.mkdir(parents=True)
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(target, filter="data")
-    except tarfile.FilterError as error:
-        raise DiffError(_unsafe(revision, error)) from None
-    except (tarfile.TarError, OSError) as error:
-        raise DiffError(f"revision '{revision}' cannot be extracted: {error}") from None
+    _write_tree(repository, revision, target)
     result = read_study(Layout(target))
     if result.study is None or result.bibliography is None:
         raise DiffError(f"the sources at '{revision}' have {len(result.errors)} error(s); run the check there first")
     return result.study, ReferenceList(result.bibliography)
 
 
-def _unsafe(revision: str, error: tarfile.FilterError) -> str:
-    """What the tar filter refused: chiefly a symbolic link out of the tree, which would be read through."""
-    if isinstance(error, (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError)):
-        member = error.tarinfo
-        return f"revision '{revision}' has {member.name} as a link to '{member.linkname}', outside the repository"
-    return f"revision '{revision}' cannot be extracted safely: {error}"
+def _write_tree(repository: Path, revision: str, target: Path) -> None:
+    """Every file of ``revision``, as git stores it. Read blob by blob (``ls-tree``, ``cat-file``),
+    not with ``git archive``, which obeys the tree's own .gitattributes: a change could hide its
+    files from this report with ``export-ignore``."""
+    listing = _git(repository, f"revision '{revision}'", "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", revision)
+    entries = []
+    for record in filter(None, listing.split(b"\0")):
+        meta, _, raw_name = record.partition(b"\t")
+        mode, kind, object_id = meta.split()
+        if kind == b"blob":
+            entries.append((mode, object_id, raw_name.decode("utf-8", errors="surrogateescape")))
+    contents = _blobs(repository, revision, [object_id for _, object_id, _ in entries])
+    target.mkdir(parents=True)
+    for mode, object_id, name in entries:
+        path = target / name
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise DiffError(f"revision '{revision}' has a file named '{name}', outside the repository")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if mode == b"120000":  # a symbolic link: its blob is where it points
+            link = contents[object_id].decode("utf-8", errors="surrogateescape")
+            if os.path.isabs(link) or not (path.parent / link).resolve().is_relative_to(target.resolve()):
+                raise DiffError(f"revision '{revision}' has {name} as a link to '{link}', outside the repository")
+            path.symlink_to(link)
+        else:
+            path.write_bytes(contents[object_id])
+
+
+def _blobs(repository: Path, revision: str, object_ids: list[bytes]) -> dict[bytes, bytes]:
+    """The contents of git objects, read in one ``cat-file --batch``."""
+    output = _git(repository, f"the files of revision '{revision}'", "cat-file", "--batch",
+                  stdin=b"".join(object_id + b"\n" for object_id in object_ids))
+    contents, position = {}, 0
+    while position < len(output):
+        header_end = output.index(b"\n", position)
+        object_id, _, size = output[position:header_end].split()
+        contents[object_id] = output[header_end + 1:header_end + 1 + int(size)]
+        position = header_end + 1 + int(size) + 1
+    return contents
+
+
+def _git(repository: Path, what: str, *arguments: str, stdin: bytes | None = None) -> bytes:
+    """git's output; ``what`` it reads names it in the message when git cannot."""
+    try:
+        run = subprocess.run(["git", "-C", str(repository), *arguments], input=stdin, capture_output=True, check=False)
+    except OSError as error:
+        raise DiffError(f"git cannot be run: {error.strerror}") from None
+    if run.returncode != 0:
+        raise DiffError(f"git cannot read {what}: {run.stderr.decode(errors='replace').strip()}")
+    return run.stdout
 
 
 def diff(repository: Path, base: str, head: str = "HEAD") -> str:
     with tempfile.TemporaryDirectory() as folder:
         before, before_refs = study_at(repository, base, Path(folder) / "base")
         after, after_refs = study_at(repository, head, Path(folder) / "head")
-        return report(base, head, before, after, before_refs, after_refs)
+        files = {"Other files of the docs folder": _compare(_docs_files(Path(folder) / "base"), _docs_files(Path(folder) / "head"),
+                                                            lambda file: file[0], {"content": lambda file: file[1]})}
+        return report(base, head, before, after, before_refs, after_refs, files)
 
 
-def report(base: str, head: str, before: Study, after: Study, before_refs: ReferenceList, after_refs: ReferenceList) -> str:
+def _docs_files(tree: Path) -> dict[str, tuple[str, str]]:
+    """The docs folder's files other than pages, by path: (path, digest of its bytes)."""
+    docs = tree / Layout(tree).content
+    files = [path for path in sorted(docs.rglob("*")) if path.is_file() and not path.is_symlink() and path.suffix != ".md"]
+    return {name: (name, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+            for path in files if (name := path.relative_to(tree).as_posix())}
+
+
+def report(base: str, head: str, before: Study, after: Study, before_refs: ReferenceList, after_refs: ReferenceList,
+           files: dict[str, Changes] | None = None) -> str:
     """What changed, section by section; every value from the sources is written as text, so no
     value can hide or fake a line of the report (GitHub reads it as Markdown with HTML)."""
     sections = {
@@ -94,15 +134,19 @@ def report(base: str, head: str, before: Study, after: Study, before_refs: Refer
                                words_of="text"),
         "References": _compare({r.key: r for r in before.references}, {r.key: r for r in after.references}, lambda r: r.key,
                                {"reference": (lambda r: before_refs.text(r.key), lambda r: after_refs.text(r.key)),
-                                "confidence": lambda r: r.confidence, "annote": lambda r: r.annote}, whole="reference"),
+                                "confidence": lambda r: r.confidence, "annote": lambda r: r.annote,
+                                "BibTeX entry": (lambda r: before_refs.bibliography.source(r.key).strip(),
+                                                 lambda r: after_refs.bibliography.source(r.key).strip())}, whole="reference"),
         "Pages": _compare({p.uri: p for p in before.pages}, {p.uri: p for p in after.pages}, lambda p: f"{p.title} ({p.uri})",
-                          {"title": lambda p: p.title, "text": lambda p: p.markdown}),
+                          {"title": lambda p: p.title, "text": lambda p: p.markdown,
+                           "settings": lambda p: "; ".join(f"{name}: {value}" for name, value in p.settings)}),
         "Teaching notes": _compare({n.about: n for n in before.teaching}, {n.about: n for n in after.teaching},
                                    lambda n: f"for {n.about}",
                                    {"aims": lambda n: "\n".join(n.aims), "questions": lambda n: "\n".join(a.text for a in n.questions),
                                     "prompts": lambda n: "\n".join(a.text for a in n.prompts), "note": lambda n: n.note}),
         "The article": _compare({"article": before.article} if before.article else {}, {"article": after.article} if after.article else {},
                                 lambda a: a.title, {name: _article_field(name) for name in ARTICLE_FIELDS}),
+        **(files or {}),
     }
     return templates(autoescape=False).get_template("diff.md.j2").render(base=_text(base), head=_text(head), sections=sections)
 

@@ -106,6 +106,25 @@ def test_diff_shows_every_kind_of_source_and_no_value_can_hide_the_rest(project:
     assert "**\\*much\\*** more honest" in report, "the words a quotation gains, their asterisks as written"
 
 
+def test_diff_sees_what_a_change_tries_to_hide_and_the_settings_and_files_it_changes(project: Path) -> None:
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "base")
+    (project / "content" / "stages" / ".gitattributes").write_text("ghost.md export-ignore\n.gitattributes export-ignore\n", encoding="utf-8")
+    (project / "content" / "stages" / "ghost.md").write_text("---\nid: ghost\nnumber: 5\ntitle: Giving up\nsubtitle: Gone\n---\n\nText.\n",
+                                                              encoding="utf-8")
+    edit(project / "content" / "about.md", "---\n", "---\nhide: [toc]\n")
+    (project / "content" / "handout.pdf").write_bytes(b"%PDF-1.4 a handout")
+    edit(project / "bibliography.bib", "  address    = {Oxford},", "  address    = {London},")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "change")
+    report = run(project, "diff", "HEAD~1", "HEAD").stdout
+    assert "- **added** V. Giving up: Gone" in report, "export-ignore in .gitattributes hides nothing"
+    assert '- **changed** About this edition (about.md)\n  - settings:  → hide: \\["toc"\\]' in report
+    assert "- **added** content/handout.pdf" in report
+    assert "- **changed** higgs1999\n  - BibTeX entry changed" in report
+
+
 def test_check_writes_github_annotations_in_actions(project: Path) -> None:
     edit(project / "quotes" / "taboo.md", "order: 3", "order: third")
     result = run(project, "check", env={"GITHUB_ACTIONS": "true"})

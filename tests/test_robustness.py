@@ -87,6 +87,36 @@ def test_files_saved_on_windows_build_exactly_like_the_originals(tmp_path: Path,
      "content/index.md:4:1: error: the article is described on more than one page"),
     (("mkdocs.yml", "whole_study: [index.md, results]", "whole_study: [index.md#abstract, results]"),
      "content/index.md:20:1: error: the whole study (whole_study in mkdocs.yml) takes the section '#abstract' of this page"),
+    # Page text that would be read as settings where it opens a generated page (the references page).
+    (("content/notes.md", "---\n\n# Notes", '---\n---\nsubtitle: "\\x3cimg src=x onerror=alert(1)\\x3e"\n---\n# Notes'),
+     "content/notes.md:4:1: error: the page's text starts like page settings"),
+    (("content/notes.md", "---\n\n# Notes", "---\nstatus: x\n\n# Notes"), "content/notes.md:4:1: error: the page's text starts like page settings"),
+    (("content/notes.md", "title: Notes\n---", "# only a comment\n---"), "content/notes.md:2:1: error: front matter must be a list of"),
+    (("content/notes.md", "title: Notes", "title: Notes\ntemplate: redirect.html"), "content/notes.md:3:1: error: field 'template' must be one of"),
+    (("content/notes.md", "title: Notes", "title: Notes\nicon: material/nothere"), "content/notes.md:3:1: error: field 'icon': the theme has no icon"),
+    (("content/notes.md", "title: Notes", "title: Notes\nsearch: {1: true}"), "content/notes.md:3:1: error: search: unknown field '1'"),
+    (("content/index.md", "      given: Ann", "      given: Ann, B, C"), "content/index.md:4:1: error: article.authors[1]: a name holds no comma"),
+    (("content/index.md", "  title: A tiny study", '  title: "' + "{" * 20 + "A tiny study" + "}" * 20 + '"'),
+     "content/index.md:4:1: error: article.title: its braces do not pair up (or nest more than 10 deep)"),
+    # Shapes Python-Markdown takes quadratic time to read: the check refuses them before the build stalls.
+    (("quotes/first-words.md", "It was the first step.", "It was the first step." + "[" * 8000), "quotes/first-words.md:7:1: error: a paragraph with more than 500 '['"),
+    (("quotes/first-words.md", "It was the first step.", "a\n: " * 600), "quotes/first-words.md:7:1: error: a paragraph with more than 500 definition lines"),
+    (("content/notes.md", "# Notes", "# a" + " " * 20000 + "{" + " " * 20000 + "x"), "content/notes.md:5:4: error: a run of more than 1,000 spaces"),
+    # What a passage leaves open would take in the rest of its theme's page.
+    (("themes/first-theme.md", "The theme is described here;", "<!--\n\nThe theme is described here;"), "themes/first-theme.md:8:1: error: this HTML comment is never closed"),
+    (("themes/first-theme.md", "The theme is described here;", "<details>\n\nThe theme is described here;"), "themes/first-theme.md:8:1: error: <details> is opened and never closed"),
+    # What a source writes may not pass for the site's own parts.
+    (("content/notes.md", "A page of notes", "[A citation](https://example.org){ .citation__link title=\"Fake\" } of notes"),
+     "content/notes.md:7:37: error: class=\"citation__link\" is removed from <a>"),
+    (("content/notes.md", "# Notes", "# Notes { #quote-first-words }"), "content/notes.md:5:12: error: id=\"quote-first-words\" is removed from <h1>"),
+    # BibTeX that would carry what the check does not see to readers' reference managers.
+    (("bibliography.bib", "@book{kolb1984,", "@comment{Kept.} @book{hidden, title = {Forged}}\n\n@book{kolb1984,"),
+     "bibliography.bib:9:1: error: an entry follows @comment{...} on its line"),
+    (("bibliography.bib", "@book{kolb1984,", '@preamble{"\\input{/etc/passwd}"}\n\n@book{kolb1984,'), "bibliography.bib:9:1: error: @preamble is not published"),
+    (("bibliography.bib", "@book{kolb1984,", "@misc{x1, title = {X}} @misc{x2, title = {Y}}\n\n@book{kolb1984,"),
+     "bibliography.bib:9:1: error: 2 entries on one line"),
+    (("bibliography.bib", "@book{kolb1984,", '@string{m0 = "xxxxxxxx"}\n' + "".join(f"@string{{m{i} = m{i - 1} # m{i - 1}}}\n" for i in range(1, 30))
+      + "@book{kolb1984,"), "bibliography.bib:22:1: error: 'm13' expands to more than 100,000 characters"),
 ])
 def test_odd_values_get_a_message_at_their_line(tmp_path: Path, change: tuple[str, str, str], message: str) -> None:
     project = tiny_study(tmp_path)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 _ENTRY_START = re.compile(r"\n[ \t]*@")
 _FIRST_ENTRY = re.compile(r"[ \t]*@")
 _ENTRY_HEAD = re.compile(r"[ \t]*@\s*(\w+)\s*[{(]\s*([^,\s}]*)")
+_WORD = re.compile(r"[A-Za-z_][\w:.+/'-]*")
 _SHAPE = "malformed BibTeX: an entry must look like @type{key, field = {value}, ...}"
 CONFIDENCE_LEVELS = ("certain", "probable", "unknown")
 # Characters XML 1.0 forbids: the site's REFI-QDA export, which holds the references, is XML.
@@ -182,6 +183,48 @@ def plainly_correct(fields: Mapping[str, str]) -> bool:
     return not link_errors({name: read_value(fields[name]) for name in (*LINK_FIELDS, "eprinttype", "archiveprefix") if name in fields})
 
 
+MAX_EXPANDED = 100_000
+
+
+def expanded_size(source: str, macros: Mapping[str, int]) -> int:
+    """At most how many characters a chunk's values come to once its macros are expanded: texts in
+    braces or quotes as written, a macro's name as long as its text, anything else as itself."""
+    head = _ENTRY_HEAD.match(source)
+    size, index, end = 0, head.end() if head else 0, len(source)  # inside the entry's own braces
+    while index < end:
+        char = source[index]
+        if char in "{\"":
+            closing, depth, index = "}" if char == "{" else "\"", 0, index + 1
+            start = index
+            while index < end and not (source[index] == closing and depth == 0):
+                depth += {"{": 1, "}": -1}.get(source[index], 0)
+                index += 1
+            size += index - start
+            index += 1
+        elif char.isalpha() or char == "_":
+            word = _WORD.match(source, index)
+            assert word is not None
+            size += macros.get(word.group().lower(), len(word.group()))
+            index = word.end()
+        else:
+            size += 1
+            index += 1
+    return size
+
+
+def _after_braces(chunk: str) -> str:
+    """What follows the braced text of an ``@comment{...}`` chunk."""
+    opening = chunk.find("{")
+    if opening < 0:
+        return chunk
+    depth = 0
+    for index in range(opening, len(chunk)):
+        depth += {"{": 1, "}": -1}.get(chunk[index], 0)
+        if depth == 0:
+            return chunk[index + 1:]
+    return ""
+
+
 @lru_cache(maxsize=2)
 def scan(text: str) -> tuple[Chunk, ...]:
     """Cut BibTeX into entries at each line starting with ``@``: cheap, and line numbers stay exact."""
@@ -216,7 +259,13 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
     reader = _Reader(path)
     for chunk in scan(text):
         line, kind, key, start, end = chunk
-        if kind in ("comment", "preamble"):
+        if kind == "preamble":  # LaTeX that runs in the BibTeX of everyone who downloads the file
+            problems.append(Problem(path, line, "@preamble is not published: it is LaTeX for BibTeX to run; remove it"))
+            continue
+        if kind == "comment":
+            if "@" in _after_braces(text[start:end]):
+                problems.append(Problem(path, line, "an entry follows @comment{...} on its line: reference managers read it, "
+                                                    "the check would not; put each entry on a line of its own"))
             continue
         if not kind or not key:  # no "@type{key" to know it by: an error, whatever pybtex makes of it
             problems.extend(reader.read(text[start:end], line, key, kind)[2] or [Problem(path, line, _SHAPE)])
@@ -257,17 +306,27 @@ class _Reader:
     def __init__(self, path: str):
         self.path = path
         self.parser: EntryParser | None = None
+        self.macro_sizes: dict[str, int] = {}  # by lowercased name: at most how long each @string's text is
 
     def read(self, source: str, line: int, key: str, kind: str) -> tuple[dict[str, Entry] | None, list[Reference], list[Problem]]:
         """The chunk's entries (None if it does not parse), their references, and every problem with them."""
         from .bibtex import EntryParser, check_entry, reference_from_entry
 
+        if kind == "string" or "#" in source:  # "#" joins texts and macros: a few lines could expand to gigabytes
+            size = expanded_size(source, self.macro_sizes)
+            if size > MAX_EXPANDED:
+                return None, [], [Problem(self.path, line, f"'{excerpt(key)}' expands to more than {MAX_EXPANDED:,} characters "
+                                                           "(macros joined with '#'): no reference needs that")]
+            if kind == "string":
+                self.macro_sizes[key.lower()] = size
         if self.parser is None:
             self.parser = EntryParser()
         entries, problem = self.parser.entries(source, self.path, line, key)
         if problem is not None:
             return None, [], [problem]
         problems = [Problem(self.path, line, _SHAPE)] if not entries and kind != "string" else []
+        if len(entries) > 1:
+            problems.append(Problem(self.path, line, f"{len(entries)} entries on one line: put each entry on a line of its own"))
         references = []
         for entry_key, entry in entries.items():
             reference = reference_from_entry(entry_key, entry, Location(self.path, line))

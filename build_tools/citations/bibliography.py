@@ -201,9 +201,7 @@ def expanded_size(source: str, macros: Mapping[str, int]) -> int:
                 index += 1
             size += index - start
             index += 1
-        elif char.isalpha() or char == "_":
-            word = _WORD.match(source, index)
-            assert word is not None
+        elif word := _WORD.match(source, index):
             size += macros.get(word.group().lower(), len(word.group()))
             index = word.end()
         else:

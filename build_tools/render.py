@@ -220,7 +220,8 @@ class StudyRenderer:
         from .citations.export import article_entry
         from .citations.style import APA7Style
 
-        citation = APA7Style().format_entry(article.year, article_entry(article)).text.render(MarkdownBackend())
+        # pybtex's Markdown escapes Markdown and HTML; "@" is this site's own syntax (a citation), escaped too.
+        citation = APA7Style().format_entry(article.year, article_entry(article)).text.render(MarkdownBackend()).replace("@", "\\@")
         downloads = {name: relative(path, page) for name, path in (
             ("bibtex", self.paths.article_bibtex), ("ris", self.paths.article_ris),
             ("csl", self.paths.article_csl), ("bibliography", self.paths.bibliography))}

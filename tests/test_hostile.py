@@ -290,9 +290,11 @@ def test_text_stays_text_everywhere_it_is_shown(pristine: Path, tmp_path: Path) 
     text = "<img src=x onerror=alert(2)> [click](javascript:alert(4)) @kvale1996 *not emphasis*"
     project = tmp_path / "study"
     shutil.copytree(pristine, project)
-    for place in ("theme label", "stage title", "teaching aim"):
+    for place in ("theme label", "stage title", "teaching aim", "article title"):
         PLACES[place][1](project, text)
     site = build_site(project)
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert text in home.select_one(".cite-article").get_text(" "), "the article's title, cited as it is"
     theme = BeautifulSoup((site / "themes" / "first-theme" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert theme.h1.get_text().startswith(f"“{text}”")
     assert theme.title.get_text().startswith(text)

@@ -13,13 +13,8 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def forbidden_characters(text: str, path: str, first_line: int = 1) -> list[Problem]:
     """An error at the line and column of each forbidden character in ``text``."""
-    problems = []
-    for match in FORBIDDEN.finditer(text):
-        line = text.count("\n", 0, match.start())
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        problems.append(Problem(path, first_line + line, f"the character U+{ord(match.group()):04X} cannot be published "
-                                                        "(XML 1.0 forbids it, and the codebook export is XML): delete it", column=column))
-    return problems
+    return [Problem.at(path, text, match.start(), f"the character U+{ord(match.group()):04X} cannot be published "
+                       "(XML 1.0 forbids it, and the codebook export is XML): delete it", first_line) for match in FORBIDDEN.finditer(text)]
 
 
 def has_forbidden(value: object) -> bool:

@@ -275,14 +275,14 @@ def _docs_folder_problems(layout: Layout, settings: SiteSettings) -> list[Proble
     if not docs.is_dir():
         return []
     problems: list[Problem] = []
+    sources = layout.sources()
     for path in docs_files(docs):
-        relative = path.relative_to(docs).as_posix()
-        refused = file_problems(relative, path, layout.sources(), display_path(path, layout.root), settings.configured_files,
-                                settings.theme_dirs, settings.generated_files)
+        relative, shown = path.relative_to(docs).as_posix(), display_path(path, layout.root)
+        refused = file_problems(relative, path, sources, shown, settings.configured_files, settings.theme_dirs, settings.generated_files)
         problems += refused
         if not refused and relative.lower().endswith(".svg"):
             text = _read_text(layout, path, problems)
-            problems += svg_problems(text, display_path(path, layout.root)) if text is not None else []
+            problems += svg_problems(text, shown) if text is not None else []
     return problems
 
 

@@ -41,9 +41,8 @@ def markup_problems(text: str, path: str, first_line: int, settings: SiteSetting
         return stalling
     masked = mask_code(text)
     if masked.rfind("<!--") > masked.rfind("-->"):  # set among the site's own markup, it would run on to the next "-->"
-        offset = masked.rfind("<!--")
-        return [Problem(path, first_line + text.count("\n", 0, offset), "this HTML comment is never closed ('-->'): it would take "
-                        "in the rest of the page", column=_column(text, offset))]
+        return [Problem.at(path, text, masked.rfind("<!--"), "this HTML comment is never closed ('-->'): it would take in the "
+                           "rest of the page", first_line)]
     if _predictable(settings.markdown_extensions) and not _MAY_HOLD_MARKUP.search(text):
         return []
     renderer = _renderer(settings)
@@ -54,11 +53,9 @@ def markup_problems(text: str, path: str, first_line: int, settings: SiteSetting
     problems = []
     left_open = unclosed_markup(html)
     if left_open:  # a passage is set among the site's own markup: what it leaves open takes in the rest of the page
-        offset = text.find(left_open.rstrip(">"))
-        problems.append(Problem(path, first_line + text.count("\n", 0, max(offset, 0)), f"{left_open} is opened and never "
-                                "closed: it would take in the rest of the page; close it in this text", column=_column(text, offset)))
-    for removal, offset in locate(text, removals, masked):
-        problems.append(Problem(path, first_line + text.count("\n", 0, max(offset, 0)), removal.describe(), column=_column(text, offset)))
+        problems.append(Problem.at(path, text, text.find(left_open.rstrip(">")), f"{left_open} is opened and never closed: it would "
+                                   "take in the rest of the page; close it in this text", first_line))
+    problems += [Problem.at(path, text, offset, removal.describe(), first_line) for removal, offset in locate(text, removals, masked)]
     return problems
 
 
@@ -71,9 +68,8 @@ _DEFINITION = re.compile(r"^[ ]{0,3}:", re.MULTILINE)
 
 
 def _stalling(text: str, path: str, first_line: int) -> list[Problem]:
-    problems = [Problem(path, first_line + text.count("\n", 0, found.start()), "a run of more than 1,000 spaces: Markdown's "
-                        "time to read it grows with the square of its length; remove it", column=_column(text, found.start()))
-                for found in _LONG_BLANKS.finditer(text)]
+    problems = [Problem.at(path, text, found.start(), "a run of more than 1,000 spaces: Markdown's time to read it grows with "
+                           "the square of its length; remove it", first_line) for found in _LONG_BLANKS.finditer(text)]
     if max(text.count("["), text.count("<"), text.count("\n:")) <= MAX_OPENERS:
         return problems
     offset = 0
@@ -91,12 +87,7 @@ def _stalling(text: str, path: str, first_line: int) -> list[Problem]:
 
 def svg_problems(svg: str, path: str) -> list[Problem]:
     """An error for each thing the sanitizer would remove from an SVG file of the docs folder."""
-    return [Problem(path, svg.count("\n", 0, max(offset, 0)) + 1, removal.describe(), column=_column(svg, offset))
-            for removal, offset in locate(svg, removed_markup(svg, clean_svg))]
-
-
-def _column(text: str, offset: int) -> int:
-    return offset - (text.rfind("\n", 0, offset) + 1) + 1 if offset >= 0 else 1
+    return [Problem.at(path, svg, offset, removal.describe()) for removal, offset in locate(svg, removed_markup(svg, clean_svg))]
 
 
 def _predictable(extensions: tuple[str, ...]) -> bool:

@@ -160,8 +160,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.cited_in = {key: tuple(citing for citing in places if citing.uri != self.config.whole_study_page)
                          for key, places in cited_in.items()}
         data = self.renderer.data_files() if self.study.themes else []
-        downloads = self._downloads() + data
-        for uri, content in downloads:
+        for uri, content in self._downloads() + data:
             files.append(File.generated(config, uri, content=content))
         for asset in (STYLESHEET, SCRIPT, SHIM) if self.building_offline else (STYLESHEET, SCRIPT):
             files.append(File.generated(config, asset, content=(package_files("build_tools") / asset).read_bytes()))
@@ -170,9 +169,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
     def _publishable(self, files: Files, config: MkDocsConfig) -> None:
         """SVG pictures of the docs folder are published sanitized. (What may not be published at
         all the check has refused already: its walk of the folder sees every file MkDocs does.)"""
-        docs = Path(config.docs_dir).resolve()
         for file in list(files):
-            if file.src_uri.lower().endswith(".svg") and file.abs_src_path and file.src_dir and Path(file.src_dir).resolve() == docs:
+            if file.src_uri.lower().endswith(".svg") and file.abs_src_path and file.src_dir and Path(file.src_dir).resolve() == self.docs_dir:
                 files.remove(file)
                 files.append(File.generated(config, file.src_uri, content=clean_svg(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))))
 
@@ -335,7 +333,8 @@ def site_settings(config: MkDocsConfig, options: StudyConfig | None) -> SiteSett
         theme_dirs=tuple(config.theme.dirs),
         generated_files=frozenset((*SitePaths(**_page_options(options)).files(), STYLESHEET, SCRIPT, SHIM,
                                    *([options.offline_edition_file] if options else []))),
-        page_templates=frozenset({"main.html"} | {path.name for path in Path(config.theme.custom_dir or "/nonexistent").glob("*.html")}),
+        page_templates=frozenset({"main.html"} | ({path.name for path in Path(config.theme.custom_dir).glob("*.html")}
+                                                   if config.theme.custom_dir else set())),
         whole_study=tuple(options.whole_study) if options else (),
         refused=tuple(message for feature, message in UNSAFE_FEATURES.items() if feature in (config.theme.get("features") or [])),
         config_file=display_path(Path(config.config_file_path or "mkdocs.yml"), Path(config.config_file_path or ".").resolve().parent),

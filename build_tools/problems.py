@@ -26,6 +26,13 @@ class Problem:
         """Problems sort as an editor lists them: by file, line and column."""
         return (self.path, self.line, self.column, self.severity, self.message) < (other.path, other.line, other.column, other.severity, other.message)
 
+    @classmethod
+    def at(cls, path: str, text: str, offset: int, message: str, first_line: int = 1) -> Problem:
+        """An error at ``offset`` of ``text`` (whose first line is ``first_line`` of ``path``); at its
+        start when the offset is not known (-1)."""
+        offset = max(offset, 0)
+        return cls(path, first_line + text.count("\n", 0, offset), message, column=offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
     def __str__(self) -> str:
         """``path:line:column: error|warning: message``, the form editors and CI logs link to: one
         line, whatever a file name or a value holds (a line break could start a CI command)."""

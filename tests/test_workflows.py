@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import yaml
-
 from conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
@@ -92,7 +91,7 @@ def test_every_checkout_leaves_no_credentials_behind() -> None:
 def test_no_run_script_interpolates_untrusted_context() -> None:
     workflow = load()
     for command in runs(workflow):
-        for expression in re.findall(r"\$\{\{(.*?)\}\}", command, flags=re.S):
+        for expression in re.findall(r"\$\{\{(.*?)\}\}", command, flags=re.DOTALL):
             assert not any(name in expression for name in UNTRUSTED), command
     diff = next(step for step in steps(workflow) if "build_tools diff" in step.get("run", ""))
     assert '"origin/$BASE_REF"' in diff["run"] and "${{" not in diff["run"]

@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 from build_tools.citations import syntax
 from build_tools.markup import fences, mask_code
-from build_tools.markup_check import markup_problems
-from build_tools.settings import SiteSettings
+from build_tools.sources.markup_check import markup_problems
+from build_tools.sources.settings import SiteSettings
 
 SETTINGS = SiteSettings(markdown_extensions=("toc", "tables", "fenced_code", "admonition", "attr_list", "def_list", "md_in_html"))
 CASES: dict[str, Callable[[int], str]] = {

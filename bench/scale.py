@@ -28,8 +28,8 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-import build_tools.markdown_ext as extension
-from build_tools.plugin import StudyPlugin
+import build_tools.adapters.markdown_citations as extension
+from build_tools.adapters.mkdocs_plugin import StudyPlugin
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = ("on_config", "on_files", "on_page_markdown", "on_page_content", "on_post_page", "on_post_build")

@@ -29,9 +29,10 @@ def plain_text(value: object) -> Markup:
 
 
 @cache
-def templates(autoescape: bool = True) -> Environment:
+def templates(package: str, autoescape: bool = True) -> Environment:
+    """The templates of ``package`` (its ``templates`` folder): each stage of the pipeline keeps its own."""
     environment = Environment(
-        loader=PackageLoader("build_tools", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,

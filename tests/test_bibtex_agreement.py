@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 
+from build_tools.adapters.mkdocs_config import site_configuration
 from build_tools.citations.bibliography import (
     parse_bibliography,
     plain_fields,
@@ -22,9 +23,8 @@ from build_tools.citations.bibliography import (
     read_value,
 )
 from build_tools.citations.bibtex import EntryParser, check_entry, reference_from_entry
-from build_tools.loader import read_study
-from build_tools.model import Location
-from build_tools.plugin import site_configuration
+from build_tools.locations import Location
+from build_tools.sources.loader import read_study
 
 
 def usually(common: list[str], odd: list[str]) -> st.SearchStrategy[str]:
@@ -57,7 +57,7 @@ ENDINGS = usually(["", "\n", " % a note"], ["}", " @x", "\n@"])
 
 @st.composite
 def entries(draw: st.DrawFn) -> str:
-    """An entry in BibTeX's usual layout, or one of many ways of getting it wrong."""
+    """An entry in BibTeX's usual folders, or one of many ways of getting it wrong."""
     opening, closing = draw(DELIMITERS)
     separator = draw(SEPARATORS)
     body = "".join(f"{separator}{name} = {value}" for name, value in draw(st.lists(st.tuples(NAMES, VALUES), max_size=5)))
@@ -122,8 +122,8 @@ def test_a_malformed_entry_no_page_cites_fails_the_build_as_it_fails_the_check(t
                         "@book{broken, author = {Nobody, N.},\n  title = {Never cited,\n  year = {2000}}\n\n"
                         "@misc{unsafe, title = {Nor this},\n  url = {javascript:alert(1)}}\n",
               index="# Notes\n\nAs @kvale1996 says.\n")
-    layout, _ = site_configuration(tmp_path / "mkdocs.yml")
-    errors = [str(problem) for problem in read_study(layout).errors]
+    folders, _ = site_configuration(tmp_path / "mkdocs.yml")
+    errors = [str(problem) for problem in read_study(folders).errors]
     assert [error.split(": error: ")[0] for error in errors] == ["refs.bib:3:1", "refs.bib:8:3"], errors
     with pytest.raises(Abort):
         build_site(tmp_path)

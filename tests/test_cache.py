@@ -16,7 +16,8 @@ from conftest import bare_site, build_site
 
 from build_tools.citations import cache as cache_module
 from build_tools.citations.cache import FormattingCache
-from build_tools.model import Location, Name, Reference
+from build_tools.citations.model import Name, Reference
+from build_tools.locations import Location
 
 BIB = r"""
 @book{kolb1984, author = {Kolb, David A.}, title = {Experiential learning}, publisher = {Prentice-Hall}, year = {1984}}

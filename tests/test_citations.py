@@ -10,8 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
+from build_tools.adapters.markdown_citations import CitationExtension
 from build_tools.citations.apa import author_dates
 from build_tools.citations.bibliography import parse_bibliography
+from build_tools.citations.formatter import CitationFormatter
 from build_tools.citations.index import citation_index
 from build_tools.citations.references import ReferenceList
 from build_tools.citations.syntax import (
@@ -19,8 +21,6 @@ from build_tools.citations.syntax import (
     normalise_locator,
     parse_bracketed,
 )
-from build_tools.markdown_ext import CitationExtension
-from build_tools.render import CitationFormatter
 
 STUDY_BIB = parse_bibliography((ROOT / "bibliography.bib").read_text(encoding="utf-8"), "bibliography.bib")
 

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import yaml
-from pybtex.database import parse_string
-
-from build_tools.loader import Layout, load_study
 from conftest import ROOT, soup
+from pybtex.database import parse_string
 from test_site import resolve, words
 
-STUDY, _ = load_study(Layout(ROOT))
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.loader import load_study
+
+STUDY, _ = load_study(SourceFolders(ROOT))
 ARTICLE = STUDY.article
 
 

@@ -9,14 +9,14 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, soup
 from jsonschema import Draft202012Validator
 from lxml import etree
 
-from build_tools.exports import NAMESPACE
-from build_tools.loader import Layout, load_study
-from conftest import ROOT, soup
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.loader import load_study
 
-STUDY, _ = load_study(Layout(ROOT))
+STUDY, _ = load_study(SourceFolders(ROOT))
 XSD = ROOT.parent / "shared" / "research" / "refi-qda-codebook.xsd"
 QDA = "{urn:QDA-XML:codebook:1.0}"
 
@@ -36,7 +36,7 @@ def test_codebook_stages_are_parents_and_themes_codable_with_stable_guids(built_
     themes = [theme for stage in stages for theme in stage.findall(f"{QDA}Code")]
     assert [code.get("name") for code in themes] == [theme.label for theme in STUDY.themes]
     assert {code.get("isCodable") for code in themes} == {"true"}
-    assert [code.get("guid") for code in themes] == [str(uuid.uuid5(NAMESPACE, f"theme:{t.id}")) for t in STUDY.themes]
+    assert [code.get("guid") for code in themes] == [str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "https://doi.org/10.1002/pri.188"), f"theme:{t.id}")) for t in STUDY.themes]
     assert themes[0].findtext(f"{QDA}Description").startswith("The physiotherapists had a feeling that")
 
 

@@ -12,10 +12,16 @@ from typing import Any
 import pytest
 from conftest import ROOT, edit
 
-from build_tools.contributing import updated
-from build_tools.loader import Layout, read_study
-from build_tools.scaffold import ScaffoldError, current_study, new_quotation, new_theme
-from build_tools.schema import schema
+from build_tools.authoring.contributing import updated
+from build_tools.authoring.scaffold import (
+    ScaffoldError,
+    current_study,
+    new_quotation,
+    new_theme,
+)
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.loader import read_study
+from build_tools.sources.schema import schema
 
 
 def run(project: Path, *arguments: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -35,7 +41,7 @@ def test_new_files_take_the_next_free_order_and_pass_the_check(project: Path) ->
     assert run(project, "new", "theme", "--id", "new-theme", "--label", "A new theme", "--stage", "coming-home").returncode == 0
     made = run(project, "new", "quote", "--id", "new-quote", "--theme", "new-theme", "--text", "-", stdin="/../ Some words.\n")
     assert made.returncode == 0 and made.stdout.strip() == "wrote quotes/new-quote.md"
-    result = read_study(Layout(project))
+    result = read_study(SourceFolders(project))
     assert result.errors == ()
     study = result.study
     assert study.stage("going-further").number == 5
@@ -187,13 +193,13 @@ def test_a_quotation_from_standard_input_loses_its_bom_and_crlf(project: Path) -
     result = run_bytes(project, "new", "quote", "--id", "windows", "--theme", "feeling-frustrated", "--text", "-",
                        stdin=b"\xef\xbb\xbf/../ Line one,\r\nline two,\rline three.\r\n")
     assert result.returncode == 0, result.stderr
-    study = read_study(Layout(project)).study
+    study = read_study(SourceFolders(project)).study
     assert study is not None and study.quotation("windows").text == "/../ Line one,\nline two,\nline three.\n"
 
 
 def test_a_new_quotation_is_written_whole_or_not_at_all(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    layout = Layout(project)
-    study = current_study(layout)
+    folders = SourceFolders(project)
+    study = current_study(folders)
     theme_file = project / "themes" / "feeling-frustrated.md"
     before = files_under(project)
     write_text = Path.write_text
@@ -205,19 +211,19 @@ def test_a_new_quotation_is_written_whole_or_not_at_all(project: Path, monkeypat
 
     monkeypatch.setattr(Path, "write_text", full_disk)
     with pytest.raises(ScaffoldError, match="cannot write .*feeling-frustrated.md: No space left on device"):
-        new_quotation(layout, study, "half", "feeling-frustrated", "Words.")
+        new_quotation(folders, study, "half", "feeling-frustrated", "Words.")
     assert files_under(project) == before
 
 
 def test_new_writes_neither_through_a_link_nor_over_a_file(project: Path, tmp_path: Path) -> None:
-    layout = Layout(project)
-    study = current_study(layout)
+    folders = SourceFolders(project)
+    study = current_study(folders)
     (project / "themes" / "linked.md").symlink_to(tmp_path / "outside.md")
     with pytest.raises(ScaffoldError, match="leads outside"):
-        new_theme(layout, study, "linked", "Linked", "coming-home")
+        new_theme(folders, study, "linked", "Linked", "coming-home")
     (project / "themes" / "taken.md").write_text("not a theme yet", encoding="utf-8")
     with pytest.raises(ScaffoldError, match="taken.md exists already"):
-        new_theme(layout, study, "taken", "Taken", "coming-home")
+        new_theme(folders, study, "taken", "Taken", "coming-home")
     assert not (tmp_path / "outside.md").exists()
     assert (project / "themes" / "taken.md").read_text(encoding="utf-8") == "not a theme yet"
 

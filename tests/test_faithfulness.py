@@ -1,20 +1,24 @@
 """The study's words are the manuscript's words: only the known encoding artifacts are fixed.
 
-Reads the manuscript from ../shared/study/source.txt (beside the repository, as in CI).
+Reads the authors' manuscript from tests/manuscript/source.txt, a byte-for-byte copy kept in the
+repository so that these tests always run (see tests/manuscript/README.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
+from conftest import ROOT
 
 from build_tools.citations.syntax import BRACKETED, NARRATIVE
-from build_tools.loader import Layout, load_study
-from conftest import MANUSCRIPT, ROOT
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.loader import load_study
 
-pytestmark = pytest.mark.skipif(not MANUSCRIPT.exists(), reason="the manuscript (../shared/study/source.txt) is not beside this checkout")
-STUDY, _ = load_study(Layout(ROOT))
+MANUSCRIPT = ROOT / "tests" / "manuscript" / "source.txt"
+MANUSCRIPT_SHA256 = "cb4071381cbcc0c2ac034579fabdc5fe8a09b59ffdb1dca54e839e2eb94a35fa"
+STUDY, _ = load_study(SourceFolders(ROOT))
 
 
 def words(text: str) -> str:
@@ -22,7 +26,7 @@ def words(text: str) -> str:
 
 
 def fixed_manuscript() -> str:
-    """source.txt with the artifacts listed in publication.md fixed, and nothing else."""
+    """source.txt with the artifacts listed in tests/manuscript/README.md fixed, and nothing else."""
     text = MANUSCRIPT.read_text(encoding="utf-8")
     text = re.sub(r"-[ \t]*\n\s*", "-", text)  # words hyphenated across a line break
     text = text.replace("„s‟", "").replace("‘s’", "")  # the lost glyph before quotations and the epigraph
@@ -31,7 +35,12 @@ def fixed_manuscript() -> str:
     return words(text)
 
 
-MANUSCRIPT_TEXT = fixed_manuscript() if MANUSCRIPT.exists() else ""
+MANUSCRIPT_TEXT = fixed_manuscript()
+
+
+def test_the_manuscript_is_the_authors_byte_for_byte() -> None:
+    """The copy is never "corrected" or re-encoded: the tests below fix its artifacts themselves."""
+    assert hashlib.sha256(MANUSCRIPT.read_bytes()).hexdigest() == MANUSCRIPT_SHA256
 
 
 def fragments(markdown: str) -> list[str]:

@@ -28,10 +28,11 @@ from conftest import build_site, tiny_study
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from build_tools.loader import Layout, read_study
-from build_tools.plugin import site_configuration
+from build_tools.adapters.mkdocs_config import site_configuration
 from build_tools.sanitizer import clean_html
-from build_tools.settings import SiteSettings
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.loader import read_study
+from build_tools.sources.settings import SiteSettings
 
 # Each payload calls alert(N) with its own N, so a dialog says which one ran.
 PAYLOADS = {
@@ -227,11 +228,11 @@ def check(project: Path) -> list[str]:
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     if config not in _SETTINGS:
         _SETTINGS[config] = site_configuration(project / "mkdocs.yml")
-    layout, site_settings = _SETTINGS[config]
-    return [str(problem) for problem in read_study(dataclasses.replace(layout, root=project.resolve()), settings=site_settings).errors]
+    folders, site_settings = _SETTINGS[config]
+    return [str(problem) for problem in read_study(dataclasses.replace(folders, root=project.resolve()), settings=site_settings).errors]
 
 
-_SETTINGS: dict[str, tuple[Layout, SiteSettings]] = {}
+_SETTINGS: dict[str, tuple[SourceFolders, SiteSettings]] = {}
 
 
 @pytest.fixture(scope="module")

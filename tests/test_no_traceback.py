@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import build_site, copy_study
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 
-from build_tools.loader import Layout, read_study
-from conftest import build_site, copy_study
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.loader import read_study
 
 MESSAGE = re.compile(r"^[\w./-]+\.(md|bib):\d+:\d+: (error|warning): \S.*$", re.DOTALL)
 FIELDS = ["id", "label", "stage", "order", "theme", "title", "number", "subtitle", "odre", "article", ""]
@@ -53,7 +54,7 @@ def test_the_check_answers_any_content_with_messages(pristine: Path, tmp_path_fa
     project = tmp_path_factory.mktemp("case") / "study"
     shutil.copytree(pristine, project)
     write(project, fm, body)
-    result = read_study(Layout(project))
+    result = read_study(SourceFolders(project))
     for problem in result.problems:
         assert MESSAGE.match(str(problem)), str(problem)
     assert (result.study is None) == bool(result.errors)
@@ -65,7 +66,7 @@ def test_the_build_answers_any_content_cleanly(pristine: Path, tmp_path_factory:
     project = tmp_path_factory.mktemp("build") / "study"
     shutil.copytree(pristine, project)
     write(project, fm, body)
-    errors = read_study(Layout(project)).errors
+    errors = read_study(SourceFolders(project)).errors
     try:
         build_site(project)
     except Abort:

@@ -16,15 +16,16 @@ import pytest
 from conftest import build_site, copy_study, edit, soup, tiny_study
 from lxml import etree
 
-from build_tools.loader import Layout, read_study
-from build_tools.plugin import site_configuration
+from build_tools.adapters.mkdocs_config import site_configuration
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.loader import read_study
 
 SOURCE_FOLDERS = ("content", "themes", "quotes")
 
 
 def errors_of(project: Path) -> list[str]:
-    layout, settings = site_configuration(project / "mkdocs.yml")
-    return [str(problem) for problem in read_study(layout, settings=settings).errors]
+    folders, settings = site_configuration(project / "mkdocs.yml")
+    return [str(problem) for problem in read_study(folders, settings=settings).errors]
 
 
 def without_offline_edition(project: Path) -> Path:
@@ -48,7 +49,7 @@ def test_files_saved_on_windows_build_exactly_like_the_originals(tmp_path: Path,
     for path in sources(windows):
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     assert errors_of(windows) == []
-    assert read_study(Layout(windows)).problems == read_study(Layout(unix)).problems
+    assert read_study(SourceFolders(windows)).problems == read_study(SourceFolders(unix)).problems
     built_unix, built_windows = files_of(build_site(unix)), files_of(build_site(windows))
     assert built_windows.keys() == built_unix.keys()
     assert [name for name in built_unix if built_unix[name] != built_windows[name]] == []

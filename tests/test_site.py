@@ -7,11 +7,12 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-
-from build_tools.loader import Layout, load_study
 from conftest import ROOT, soup
 
-STUDY, BIBLIOGRAPHY = load_study(Layout(ROOT))
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.loader import load_study
+
+STUDY, BIBLIOGRAPHY = load_study(SourceFolders(ROOT))
 
 
 def words(text: str) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_tools.loader import Layout, load_study, read_study
 from conftest import ROOT, edit, soup
 from test_site import words
 
-STUDY, _ = load_study(Layout(ROOT))
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.loader import load_study, read_study
+
+STUDY, _ = load_study(SourceFolders(ROOT))
 
 
 def test_every_stage_and_theme_has_teaching_notes_shown_apart(built_site: Path) -> None:
@@ -32,7 +34,7 @@ def test_teaching_notes_are_absent_from_the_whole_study(built_site: Path) -> Non
 def test_teaching_notes_are_validated(project: Path) -> None:
     edit(project / "content" / "teaching" / "feeling-frustrated.md", "about: feeling-frustrated", "about: feeling-frustraded")
     edit(project / "content" / "teaching" / "coming-home.md", "quotations: [role-play]", "quotations: [role-playing]")
-    errors = [str(problem) for problem in read_study(Layout(project)).errors]
+    errors = [str(problem) for problem in read_study(SourceFolders(project)).errors]
     assert errors == [
         "content/teaching/coming-home.md:6:1: error: unknown quotation 'role-playing' (did you mean 'role-play'?)",
         "content/teaching/feeling-frustrated.md:2:1: error: unknown stage or theme 'feeling-frustraded' (did you mean 'feeling-frustrated'?)",

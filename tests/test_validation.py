@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 from conftest import bare_site, edit
 
-from build_tools.frontmatter import read_source
-from build_tools.loader import Layout, read_study
+from build_tools.sources.folders import SourceFolders
+from build_tools.sources.frontmatter import read_source
+from build_tools.sources.loader import read_study
 
 
 def problems_of(project: Path) -> list[str]:
-    return [str(problem) for problem in read_study(Layout(project)).errors]
+    return [str(problem) for problem in read_study(SourceFolders(project)).errors]
 
 
 def test_the_real_study_has_no_errors(project: Path) -> None:
-    result = read_study(Layout(project))
+    result = read_study(SourceFolders(project))
     assert result.errors == ()
     assert len(result.study.stages) == 4 and len(result.study.themes) == 8 and len(result.study.quotations) == 15
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
-from ..model import Citation, Name, Reference
+from .model import Citation, Name, Reference
 
 NO_DATE = "n.d."
 

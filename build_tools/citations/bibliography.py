@@ -19,9 +19,10 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from ..characters import forbidden_characters
-from ..model import Location, Reference
+from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import LINK_FIELDS, link_errors
+from .model import Reference
 
 if TYPE_CHECKING:
     from pybtex.database import Entry

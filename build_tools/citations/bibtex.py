@@ -18,10 +18,11 @@ from pybtex.exceptions import PybtexError
 from pybtex.richtext import Protected, String, Text
 from pybtex.scanner import PybtexSyntaxError
 
-from ..model import Location, Name, Reference
+from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import link_errors
 from .bibliography import CONFIDENCE_LEVELS, dashes, needs_latex, simple_text
+from .model import Name, Reference
 
 _BRACED = re.compile(r"(\{[^{}]*\})")
 

@@ -26,7 +26,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar, cast, get_args
 
-from ..model import Confidence, Location, Name, Reference
+from ..locations import Location
+from .model import Confidence, Name, Reference
 
 T = TypeVar("T", str, tuple[str, ...])
 
@@ -45,11 +46,13 @@ def code_version() -> str:
     """Changes whenever this package's code or templates or pybtex change, so stale formatting is
     never reused."""
     digest = hashlib.sha256(version("pybtex").encode())
-    package = files("build_tools")
-    for folder in (package, package / "citations", package / "templates"):
-        for source in sorted(folder.iterdir(), key=lambda item: item.name):
-            if source.name.endswith((".py", ".j2")):
-                digest.update(source.read_bytes())
+    folders = [files("build_tools")]
+    while folders:
+        for item in sorted(folders.pop(0).iterdir(), key=lambda item: item.name):
+            if item.is_dir():
+                folders.append(item)
+            elif item.name.endswith((".py", ".j2")):
+                digest.update(item.name.encode() + b"\0" + item.read_bytes())
     return digest.hexdigest()
 
 

@@ -7,8 +7,8 @@ The Markdown extension sets them on the rendered links; the references page link
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .syntax import cited_keys
 
@@ -22,17 +22,27 @@ class CitingPage:
     anchors: tuple[str, ...]
 
 
-def anchor(key: str, occurrence: int) -> str:
-    return f"cite-{key}-{occurrence}"
+class AnchorNumbering:
+    """The one rule for citation anchors: the n-th citation of a work on a page is
+    ``cite-<key>-<n>``. The index counts a page's citations with it and the formatter numbers its
+    links with it, so the references page's back-links land on the citations."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def next(self, key: str) -> str:
+        self.counts[key] += 1
+        return f"cite-{key}-{self.counts[key]}"
 
 
 def citation_index(pages: Iterable[tuple[str, str, str]]) -> dict[str, tuple[CitingPage, ...]]:
     """For ``(uri, title, markdown)`` pages, in the order given: where each key is cited."""
     index: dict[str, list[CitingPage]] = defaultdict(list)
     for uri, title, markdown in pages:
-        counts: dict[str, int] = defaultdict(int)
+        numbering = AnchorNumbering()
+        anchors: dict[str, list[str]] = defaultdict(list)
         for key in cited_keys(markdown):
-            counts[key] += 1
-        for key, count in counts.items():
-            index[key].append(CitingPage(uri, title, tuple(anchor(key, n) for n in range(1, count + 1))))
+            anchors[key].append(numbering.next(key))
+        for key, found in anchors.items():
+            index[key].append(CitingPage(uri, title, tuple(found)))
     return {key: tuple(pages_citing) for key, pages_citing in index.items()}

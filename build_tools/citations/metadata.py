@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Article, Reference
+from ..model import Article
 from ..urls import UnsafeURL, bare_doi
+from .model import Reference
 from .references import ReferenceList
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..model import Reference
 from .apa import AuthorDate, author_dates
 from .bibliography import Bibliography
 from .cache import FormattingCache, code_version, digest_of
+from .model import Reference
 
 if TYPE_CHECKING:
     from .style import APA7Style

@@ -12,9 +12,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..locations import Location
 from ..markup import mask_code_and_links
-from ..model import Citation, CitationItem, Location
 from ..problems import excerpt
+from .model import Citation, CitationItem
 
 # Pandoc: a key starts with a letter, digit or _, and may hold internal punctuation :.#$%&-+?<>~/
 KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"

@@ -1,0 +1,89 @@
+"""What the plugin does to MkDocs' own objects: pages' titles and settings made plain text, edit
+links made safe, the navigation's results section filled. Each takes MkDocs' objects and the
+core's decisions; none decides anything about the study."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from markupsafe import escape
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+
+from ..model import Study
+from ..sanitizer import clean_text, is_safe_id
+from ..site.paths import SitePaths
+from ..urls import UnsafeURL, web_url
+
+
+def plain_text_meta(page: Page, title: str | None) -> None:
+    """Escape what the theme writes of a page without escaping it: its titles (in the navigation,
+    the browser tab, the footer), its description (in a meta tag) and its table of contents.
+    ``title`` is the title the study gives a generated page; a page of the docs folder keeps the one
+    MkDocs found (its front matter's, or its first heading's). The navigation of mkdocs.yml may
+    name a page otherwise; that name stays its name in the navigation."""
+    in_nav = page.__dict__.get("title")  # MkDocs sets it on the page from mkdocs.yml's nav
+    own = title if title is not None else page.meta.get("title")
+    if not isinstance(own, str):
+        own = in_nav if isinstance(in_nav, str) else html.unescape(page.title or "")  # a heading's, as HTML
+    shown = str(escape(" ".join(own.split())))
+    if "title" in page.meta or title is not None or not page.is_homepage:  # Material writes it into <title> as it is
+        page.meta["title"] = shown
+    page.title = str(escape(" ".join(in_nav.split()))) if isinstance(in_nav, str) else shown  # type: ignore[misc]
+    if "description" in page.meta:
+        page.meta["description"] = str(escape(" ".join(str(page.meta["description"]).split())))
+    _clean_toc(page.toc.items if page.toc else [])
+
+
+def _clean_toc(items: list[AnchorLink]) -> None:
+    """Table-of-contents entries come from headings' HTML and ids: text and word-like ids only."""
+    for item in items:
+        if any(char in item.title for char in "<>&"):  # markup or references: only text is kept
+            item.title = clean_text(item.title)
+        if not is_safe_id(item.id):
+            item.id = ""
+        _clean_toc(item.children)
+
+
+def safe_edit_url(url: str | None) -> str | None:
+    """The edit link as a safe address ("…/content/../themes/x.md" becomes "…/themes/x.md"); none
+    when it is not an http(s) address."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    try:
+        return web_url(urlunsplit(parts._replace(path=posixpath.normpath(parts.path))))
+    except UnsafeURL:
+        return None
+
+
+def nav_order(nav: Any) -> dict[str, int]:
+    """Each page's position in the navigation, so back-links read in the order of the site."""
+    order: dict[str, int] = {}
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            order.setdefault(item, len(order))
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav or [])
+    return order
+
+
+def fill_results_section(nav: Any, title: str, study: Study, paths: SitePaths) -> None:
+    """Fill the nav section named ``title`` with the journey: each stage, then its themes."""
+    for item in nav or []:
+        if isinstance(item, dict) and title in item:
+            item[title] = [  # MkDocs writes a section's title into the navigation as it is: escaped here
+                {str(escape(f"{stage.numeral}. {stage.title}")): [{"Overview": paths.stage(stage)}] + [paths.theme(theme) for theme in study.themes_of(stage)]}
+                for stage in study.stages
+            ]
+            return

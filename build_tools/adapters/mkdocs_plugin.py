@@ -1,0 +1,182 @@
+"""The MkDocs plugin: a thin adapter that carries out what the core decides.
+
+Per build (``on_config``, as MkDocs advises for state): the sources are read and checked (the build
+fails with every problem listed), and the renderer is set up. ``on_files`` adds the pages and
+files of the core's :func:`~build_tools.site.plan.plan_site`; the page hooks hand each page to the
+citation and shortcode extensions and to the sanitizer. Every hook is a few lines.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..citations.cache import FormattingCache
+from ..citations.references import ReferenceList
+from ..model import Study
+from ..problems import Problem, SourceErrors, display_path, excerpt
+from ..sanitizer import Allowlist, clean_html, clean_svg
+from ..site.pages import REFERENCES_PLACEHOLDER, StudyRenderer
+from ..site.plan import PlannedPage, SitePlan, plan_site
+from ..sources.loader import load_study
+from ..sources.schema import schema
+from .markdown_citations import CitationExtension
+from .mkdocs_config import (
+    OFFLINE_PLUGIN,
+    SCRIPT,
+    SHIM,
+    STYLESHEET,
+    StudyConfig,
+    site_options,
+    site_settings,
+    source_folders_for,
+)
+from .mkdocs_pages import (
+    fill_results_section,
+    nav_order,
+    plain_text_meta,
+    safe_edit_url,
+)
+from .shortcodes import ShortcodeExtension
+
+log = get_plugin_logger(__name__)
+PAGE_FIELDS = frozenset(schema("page")["properties"])  # all the theme may read of a page's settings
+GENERATED_PAGE_FIELDS = frozenset({"hide", "search"})  # all the templates of generated pages give
+
+
+class StudyPlugin(BasePlugin[StudyConfig]):
+    """Publishes the study: journey map, stage and theme pages, quotations, references, citations."""
+
+    command = "build"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        building_offline = OFFLINE_PLUGIN in config.plugins  # the offline edition is a build of its own
+        self.folders = source_folders_for(config, self.config)
+        self.docs_dir = Path(config.docs_dir).resolve()
+        self.cache_file = self.folders.root / self.config.cache_dir / "references.json"
+        self.cache = FormattingCache.load(self.cache_file)
+        settings = site_settings(config, self.config)
+        self.allowlist = Allowlist(settings.allowed_classes)
+        self.study, references = self._read(settings)
+        self.options = site_options(config, self.config, building_offline)
+        self.renderer = StudyRenderer(self.study, references, self.options)
+        self.citations = CitationExtension(self.renderer.citation_formatter)  # one formatter for pages and data files
+        self.shortcodes = ShortcodeExtension()
+        config.markdown_extensions += [self.citations, self.shortcodes]  # type: ignore[list-item]
+        config.extra_css.insert(0, STYLESHEET)
+        config.extra_javascript.append(SCRIPT)
+        self.assets = (STYLESHEET, SCRIPT, SHIM) if building_offline else (STYLESHEET, SCRIPT)
+        if building_offline:  # search from file:// needs the shim; ours, not the CDN's
+            config.extra["polyfills"] = [SHIM]
+        fill_results_section(config.nav, self.config.results_section, self.study, self.options.paths)
+        return config
+
+    def _read(self, settings: Any) -> tuple[Study, ReferenceList]:
+        try:
+            study, bibliography = load_study(self.folders, complete_bibliography=False, known_references=self.cache.references,
+                                             settings=settings, checked_bibliography=self.cache.checked)
+        except SourceErrors as errors:
+            raise _errors(errors.problems) from None
+        self.cache.mark_checked(bibliography.text_digest)  # the build goes on: every entry passed
+        return study, ReferenceList(bibliography, self.cache)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.plan: SitePlan = plan_site(self.renderer, self.options, nav_order(config.nav), self.folders.bibliography)
+        source_only = self.folders.source_only_in(self.docs_dir)  # stage and teaching files are sources, not pages
+        for file in list(files):
+            if file.src_uri in self.plan.uris or (file.src_uri.endswith(".md") and file.src_uri.startswith(source_only)):
+                files.remove(file)
+            elif file.src_uri.lower().endswith(".svg") and file.abs_src_path and Path(file.src_dir or "").resolve() == self.docs_dir:
+                files.remove(file)  # published sanitized (what may not be published at all the check refused)
+                files.append(File.generated(config, file.src_uri, content=clean_svg(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))))
+        for page in self.plan.pages:
+            files.append(self._generated_page(config, page))
+        for uri, content in self.plan.files:
+            files.append(File.generated(config, uri, content=content))
+        for asset in self.assets:
+            files.append(File.generated(config, asset, content=(package_files("build_tools.site") / asset).read_bytes()))
+        return files
+
+    def _generated_page(self, config: MkDocsConfig, page: PlannedPage) -> File:
+        inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        generated = File.generated(config, page.uri, content=page.markdown, inclusion=inclusion)
+        source = page.source and (self.folders.root / page.source).as_posix()
+        generated.edit_uri = posixpath.relpath(source, self.docs_dir.as_posix()) if source else None
+        return generated
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        here = page.file.src_uri
+        unknown = set(page.meta) - (PAGE_FIELDS if page.file.generated_by is None else GENERATED_PAGE_FIELDS)
+        if unknown:  # the check read this page's front matter as MkDocs did; this is the build making sure
+            raise _errors([Problem(display_path(Path(page.file.abs_src_path or here), self.folders.root), 1,
+                                   f"unknown field '{excerpt(min(unknown))}' in the page's settings")])
+        page.edit_url = safe_edit_url(page.edit_url)
+
+        def href(target: str) -> str:
+            file = files.get_file_from_path(target)
+            if file is None:
+                raise PluginError(f"{here}: the journey map links to {target}, which is not a page of the site")
+            return get_relative_url(file.url, page.url)
+
+        # Citations reach the page as HTML, past MkDocs' link rewriting: they get the URL itself.
+        self.citations.references_url = href(self.options.paths.references)
+        self.shortcodes.renderers = self.renderer.shortcodes(here, href)
+        if here == self.options.paths.references:
+            return markdown
+        return markdown + self.renderer.references_section(self.plan.cited_on.get(here, ()))
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        here = page.file.src_uri
+        if page.present_anchor_ids is not None:  # citations are HTML to MkDocs: tell it their anchors
+            page.present_anchor_ids.update(self.plan.anchors.get(here, ()))
+        plain_text_meta(page, self.plan.titles.get(here))
+        html = clean_html(html, self.allowlist)  # the last step of the page's HTML, but for its reference list,
+        if REFERENCES_PLACEHOLDER in html:       # which is sanitized as it is made (and kept so in the cache)
+            html = html.replace(REFERENCES_PLACEHOLDER, self._reference_list(page, files), 1)
+        return html
+
+    def _reference_list(self, page: Page, files: Files) -> str:
+        def href(uri: str, fragment: str) -> str:
+            file = files.get_file_from_path(uri)
+            return f"{get_relative_url(file.url, page.url) if file else uri}#{fragment}"
+
+        if page.file.src_uri != self.options.paths.references:
+            return self.renderer.citation_formatter.reference_list(set(self.plan.cited_on.get(page.file.src_uri, ())), href)
+        if page.present_anchor_ids is not None:  # so MkDocs validates links to the entries
+            page.present_anchor_ids.update(f"ref-{key}" for key in self.plan.cited_in)
+        return self.renderer.citation_formatter.reference_list(set(self.plan.cited_in), href, dict(self.plan.cited_in))
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        head = self.renderer.head(self.plan.cited_on.get(page.file.src_uri, ()), page.canonical_url or "")
+        return output.replace("</head>", f"{head}\n</head>", 1) if head else output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self.cache.save(self.cache_file)
+        except OSError as error:
+            log.info(f"could not keep the formatted references for the next build: {error}")
+        if self.options.offline_edition and self.command != "serve":
+            from .offline import build_offline_edition  # drives a second MkDocs build
+
+            build_offline_edition(Path(config.config_file_path), Path(config.site_dir) / self.options.paths.offline_edition)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        for path in self.folders.watched():
+            server.watch(str(path))
+        return server
+
+
+def _errors(problems: list[Problem] | tuple[Problem, ...]) -> PluginError:
+    return PluginError(f"the study's sources have {len(problems)} error(s):\n{SourceErrors(problems)}")

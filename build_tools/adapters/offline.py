@@ -1,0 +1,53 @@
+"""The offline edition: a copy of the site that works opened from a folder or a USB stick.
+
+Built with Material's offline plugin (search included, with a vendored iframe-worker shim
+instead of the CDN copy the plugin would link to), then zipped with fixed timestamps so the zip
+is the same for the same sources. This is an adapter, like the plugin: it drives MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from material.plugins.offline.plugin import OfflinePlugin
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from .mkdocs_config import OFFLINE_PLUGIN, StudyConfig, site_paths
+
+
+def build_offline_edition(config_file: Path, archive: Path | None = None) -> Path:
+    """Build the site for file:// use and write it to ``archive`` (a .zip with one top folder, named
+    as the site names its files; ``STEM-offline.zip`` in the current folder when not given)."""
+    with tempfile.TemporaryDirectory() as folder:
+        config = load_config(config_file=str(config_file))
+        plugin: Any = config.plugins.get("study")
+        stem = site_paths(config, plugin.config if isinstance(getattr(plugin, "config", None), StudyConfig) else None).stem
+        archive = archive or Path(f"{stem}-offline.zip")
+        site = Path(folder) / stem
+        config = load_config(config_file=str(config_file), site_dir=str(site))
+        offline = OfflinePlugin()
+        offline.load_config({})
+        config.plugins[OFFLINE_PLUGIN] = offline  # the study plugin sees it and builds for file://
+        build(config)
+        write_zip(site, archive)
+    return archive
+
+
+def write_zip(folder: Path, archive: Path) -> None:
+    """Zip ``folder`` in a stable order with one timestamp (SOURCE_DATE_EPOCH, or 1980)."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zipped.writestr(info, path.read_bytes())

@@ -1,0 +1,83 @@
+"""Citations and reference lists as HTML: APA 7 text from the reference list, through the
+citation engine's own templates (autoescaped), sanitized and kept for the next build."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from markupsafe import Markup
+
+from ..sanitizer import clean_html
+from ..templating import templates
+from .apa import is_known, render, segments
+from .cache import digest_of
+from .index import AnchorNumbering, CitingPage
+from .model import Citation, Reference
+from .references import ReferenceList
+from .syntax import parse_bracketed, parse_narrative
+
+
+class CitationFormatter:
+    """Renders citations as linked APA text (for the Markdown extension) and reference lists."""
+
+    def __init__(self, references: ReferenceList, references_href: str = "references.md"):
+        self.references = references
+        self.references_href = references_href  # where a citation's link leads: the reference list
+        self.env = templates("build_tools.citations")
+
+    def html(self, citation: Citation, references_href: str, number: Callable[[str], str] | None = None) -> str:
+        """The citation's HTML; ``number(key)`` gives each link its anchor (``cite-<key>-<n>``)."""
+        labels = self.references.labels
+        template = self.env.get_template("citation.html.j2")
+        if not is_known(citation, labels):
+            unknown = [item.key for item in citation.items if item.key not in labels]
+            return template.render(unknown=unknown, narrative=citation.narrative, links=[], href=references_href, titles={})
+        titles = {item.key: self._title(item.key) for item in citation.items}
+        links = [(segment, number(segment.key) if number and segment.key else "") for segment in segments(render(citation, labels))]
+        return template.render(unknown=[], narrative=citation.narrative, links=links, href=references_href, titles=titles)
+
+    def page_html(self, citations: list[tuple[Citation, str]], references_href: str) -> tuple[str, ...]:
+        """The HTML of a page's citations, given in reading order with their source text; each
+        link gets its anchor by :class:`AnchorNumbering`, as the citation index counts them."""
+        def render_all() -> tuple[str, ...]:
+            numbering = AnchorNumbering()
+            return tuple(self.html(citation, references_href, numbering.next) for citation, _ in citations)
+
+        key = digest_of(self.references.state, "citations", references_href, *(source for _, source in citations))
+        return self.references.cache.render(key, render_all)
+
+    def html_of_match(self, match: re.Match[str]) -> str:
+        """The HTML of a citation found by the BRACKETED or NARRATIVE pattern of :mod:`.syntax`."""
+        groups = match.groupdict()
+        citation = parse_bracketed(groups["body"]) if groups.get("body") else parse_narrative(groups["key"], groups.get("locator"))
+        return self.html(citation, self.references_href)
+
+    def reference_list(self, keys: set[str], href: Callable[[str, str], str],
+                       cited_in: dict[str, tuple[CitingPage, ...]] | None = None) -> str:
+        """The references for ``keys`` as HTML; with ``cited_in``, the full list with back-links
+        (``href(uri, fragment)`` is the link to a citing place).
+
+        Lists are rendered after Markdown, straight from the cached entries (Python-Markdown would
+        spend more time re-reading them than formatting took), sanitized as they become HTML, and
+        kept for the next build.
+        """
+        references = self.references
+
+        def entries() -> list[tuple[Reference, Markup]]:
+            return [(reference, Markup(references.html(reference.key))) for reference in references.ordered(keys)]
+
+        if cited_in is None:
+            return references.cache.render(digest_of(references.state, "list", *sorted(keys)),
+                                           lambda: clean_html(self.env.get_template("reference_list.html.j2").render(entries=entries())))
+        targets = {citing.uri: href(citing.uri, "") for places in cited_in.values() for citing in places}
+        key = digest_of(references.state, "full", *(f"{key}={cited_in[key]!r}" for key in sorted(keys)),
+                        *(f"{uri}={url}" for uri, url in sorted(targets.items())))
+        return references.cache.render(key, lambda: clean_html(self.env.get_template("references_full.html.j2").render(
+            entries=entries(), cited_in=cited_in, href=href)))
+
+    def _title(self, key: str) -> str:
+        """The full reference, shown on hover and focus; an incomplete one says so."""
+        reference = self.references.bibliography.get(key)
+        note = " Full reference not yet established." if reference is not None and reference.is_incomplete else ""
+        return self.references.text(key) + note

@@ -1,0 +1,242 @@
+"""Turn the model into pages and fragments through Jinja2 templates (autoescaped).
+
+Pages are Markdown (so MkDocs renders, indexes and checks their links); fragments that Markdown
+cannot express (the journey map, a citation) are HTML. Links between pages are written to the
+Markdown sources (``../themes/x.md``), so MkDocs turns them into URLs and validates them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from ..citations.apa import is_known, render, segments
+from ..citations.cache import digest_of
+from ..citations.metadata import reference_tags, scholarly_article
+from ..citations.references import ReferenceList
+from ..citations.syntax import parse_bracketed, parse_narrative
+from ..citations.formatter import CitationFormatter
+from .options import SiteOptions
+from .data_files import codebook, study_json, study_schema, taguette_csv
+from .journey_map import arrange, caption, counted
+from ..markup import demote_headings, section
+from ..model import Page, Passage, QuotationPlacement, Stage, Study, Theme
+from ..citations.model import Citation, Reference
+from ..sanitizer import clean_html
+from ..templating import templates
+
+
+REFERENCES_PLACEHOLDER = "<!-- study:references -->"
+JOURNEY_HERE_STAGES = 9
+HANDOUT_QUOTATIONS_PER_THEME = 2
+
+
+def environment() -> Environment:
+    """The page templates' environment: the shared one, plus the filters and tests pages use."""
+    env = templates("build_tools.site").overlay()
+    env.filters["relative"] = relative
+    env.filters["counted"] = counted
+    env.tests["passage"] = lambda part: isinstance(part, Passage)
+    env.tests["placement"] = lambda part: isinstance(part, QuotationPlacement)
+    return env
+
+
+def relative(target: str, page: str) -> str:
+    """The link from the page at ``page`` to ``target`` (both paths in the docs folder)."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+class StudyRenderer:
+    """Everything the site shows of the study, rendered from one model and one reference list."""
+
+    def __init__(self, study: Study, references: ReferenceList, options: SiteOptions = SiteOptions()):
+        self.study = study
+        self.references = references
+        self.options = options
+        self.paths = options.paths
+        self.env = environment()
+
+    def _page(self, template: str, path: str, **context: object) -> str:
+        return self.env.get_template(template).render(
+            study=self.study, paths=self.paths, options=self.options, page=path, references=self.references,
+            teaching_guide=self.own_page(self.options.teaching_guide) is not None, **context
+        )
+
+    def own_page(self, uri: str) -> Page | None:
+        """The site's own page at ``uri``: at the path of a generated page, it is that page's introduction."""
+        return self._pages.get(uri)
+
+    @cached_property
+    def _pages(self) -> dict[str, Page]:
+        return {page.uri: page for page in self.study.pages}
+
+    def _introduced(self, uri: str, template: str, default_title: str, **context: object) -> tuple[str, str]:
+        """A generated page's title and Markdown, opened by the site's own page at ``uri`` if it has one."""
+        own = self.own_page(uri)
+        title = own.title if own else default_title
+        return title, self._page(template, uri, title=title, intro=own.markdown if own else "", **context)
+
+    def theme_page(self, theme: Theme) -> str:
+        path = self.paths.theme(theme)
+        before, after = self.study.neighbours(theme)
+        return self._page("pages/theme.md.j2", path, theme=theme, stage=self.study.stage(theme.stage_id), before=before,
+                          after=after, numbers=self._quotation_numbers)
+
+    @cached_property
+    def _quotation_numbers(self) -> dict[str, int]:
+        return {quotation.id: index for index, quotation in enumerate(self.study.quotations, start=1)}
+
+    def whole_study_page(self) -> str:
+        """The study in the manuscript's order on one page: prose pages (or one section of a page,
+        ``index.md#abstract``) and ``results`` (Figure 1, then every stage and theme), as the
+        options list them (the source check has made sure each exists)."""
+        sections = []
+        for part in self.options.whole_study:
+            uri, _, fragment = part.partition("#")
+            own = self.own_page(uri)
+            if part == "results" or own is None:
+                sections.append(("results", ""))
+                continue
+            sections.append(("prose", demote_headings(section(own.markdown, fragment) if fragment else own.markdown, to_level=2)))
+        return self._page("pages/study.md.j2", self.paths.whole_study, sections=sections, title=self.options.whole_study_title,
+                          numbers=self._quotation_numbers)
+
+    def stage_page(self, stage: Stage) -> str:
+        index = self.study.stages.index(stage)
+        before = self.study.stages[index - 1] if index > 0 else None
+        after = self.study.stages[index + 1] if index + 1 < len(self.study.stages) else None
+        return self._page("pages/stage.md.j2", self.paths.stage(stage), stage=stage, themes=self.study.themes_of(stage),
+                          before=before, after=after)
+
+    def quotations_page(self) -> tuple[str, str]:
+        return self._introduced(self.paths.quotations, "pages/quotations.md.j2", "Quotations")
+
+    def handout_page(self, stage: Stage) -> str:
+        """One A4 page for class: the stage's themes, the quotations its teaching notes use, the questions."""
+        themes = self.study.themes_of(stage)
+        notes = [note for note in (self.study.teaching_for(stage.id), *(self.study.teaching_for(t.id) for t in themes)) if note]
+        used = {qid for note in notes for activity in (*note.questions, *note.prompts) for qid in activity.quotations}
+        chosen = {}
+        for theme in themes:
+            own = self.study.quotations_of(theme)
+            chosen[theme.id] = ([q for q in own if q.id in used] or list(own))[:HANDOUT_QUOTATIONS_PER_THEME]
+        return self._page("pages/handout.md.j2", self.paths.handout(stage), stage=stage, themes=themes, chosen=chosen,
+                          note=self.study.teaching_for(stage.id))
+
+    def projection_page(self, theme: Theme) -> str:
+        """One quotation per screen, large, for a classroom projector."""
+        return self._page("pages/projection.md.j2", self.paths.projection(theme), theme=theme,
+                          stage=self.study.stage(theme.stage_id), quotations=self.study.quotations_of(theme))
+
+    def downloads_page(self, offline: str = "") -> tuple[str, str]:
+        """The downloads page; ``offline`` is the link to the offline edition, if the site has one."""
+        return self._introduced(self.paths.downloads, "pages/downloads.md.j2", "Data and downloads", offline=offline,
+                                offline_folder=self.paths.stem)
+
+    def downloads(self) -> list[tuple[str, str | bytes]]:
+        """Cite-this-study files: the article in three formats, and the whole bibliography."""
+        # The bibliography as the check read it (UTF-8 without a byte-order mark, LF line ends), not
+        # the file again: it is what was checked, and the same whichever editor saved it.
+        files: list[tuple[str, str | bytes]] = [(self.paths.bibliography, self.references.bibliography.text)]
+        article = self.study.article
+        if article is not None:
+            from ..citations.article_formats import article_bibtex, article_csl_json, article_ris  # pybtex, only for an article
+
+            files += [(self.paths.article_bibtex, article_bibtex(article)), (self.paths.article_ris, article_ris(article)),
+                      (self.paths.article_csl, article_csl_json(article))]
+        return files
+
+    def data_files(self) -> list[tuple[str, str]]:
+        """The study's data downloads: codebook (REFI-QDA and CSV), JSON and its schema."""
+        cite = self.citation_formatter.html_of_match
+        references = [{"key": r.key, "apa": self.references.text(r.key), "year": r.year, "confidence": r.confidence,
+                       **({"annote": r.annote} if r.annote else {})} for r in self.references.ordered()]
+        return [
+            (self.paths.codebook, codebook(self.study, cite, self.options.site_name)),
+            (self.paths.codebook_csv, taguette_csv(self.study, cite)),
+            (self.paths.study_json, study_json(self.study, references, self.options.site_name)),
+            (self.paths.study_schema, study_schema()),
+        ]
+
+    @cached_property
+    def citation_formatter(self) -> CitationFormatter:
+        return CitationFormatter(self.references)
+
+    def references_page(self, cited_keys: set[str]) -> tuple[str, str]:
+        """The references page's title and Markdown. A page the site has at that path is its
+        introduction; the list is put in by :meth:`reference_list` once the page is HTML."""
+        return self._introduced(self.paths.references, "pages/references.md.j2", "References",
+                                entries=self.references.ordered(cited_keys), placeholder=REFERENCES_PLACEHOLDER)
+
+    def references_section(self, keys: tuple[str, ...]) -> str:
+        """Markdown for "References cited on this page"; the list itself follows as HTML."""
+        return self.env.get_template("partials/references_section.md.j2").render(placeholder=REFERENCES_PLACEHOLDER) if keys else ""
+
+    def cite_article(self, page: str) -> str:
+        """The article's APA citation and its downloads, as Markdown for the page at ``page``."""
+        article = self.study.article
+        if article is None:
+            return ""
+        from pybtex.backends.markdown import (
+            Backend as MarkdownBackend,  # pybtex only where an article is cited
+        )
+
+        from ..citations.article_formats import article_entry
+        from ..citations.style import APA7Style
+
+        # pybtex's Markdown escapes Markdown and HTML; "@" is this site's own syntax (a citation), escaped too.
+        citation = APA7Style().format_entry(article.year, article_entry(article)).text.render(MarkdownBackend()).replace("@", "\\@")
+        downloads = {name: relative(path, page) for name, path in (
+            ("bibtex", self.paths.article_bibtex), ("ris", self.paths.article_ris),
+            ("csl", self.paths.article_csl), ("bibliography", self.paths.bibliography))}
+        return self.env.get_template("partials/cite_article.md.j2").render(citation=citation, downloads=downloads)
+
+    def head(self, cited_keys: tuple[str, ...], site_url: str) -> Markup:
+        """Highwire ``citation_*`` tags and schema.org JSON-LD for a page citing ``cited_keys``."""
+        article = self.study.article
+        if article is None:
+            return Markup("")
+        cited = self.references.ordered(set(cited_keys))
+        return Markup(self.env.get_template("fragments/head.html.j2").render(
+            article=article, cited=[reference_tags(reference, self.references) for reference in cited],
+            json_ld=scholarly_article(article, site_url, cited),
+        ))
+
+    def shortcodes(self, page: str, href: Callable[[str], str]) -> dict[str, Callable[..., str]]:
+        """The shortcodes of the page at ``page`` and what each renders; ``href`` turns a docs path into a URL."""
+        return {
+            "journey-map": lambda: self.journey_map(page, href),
+            "journey-here": lambda current: self.journey_here(current, href),
+            "cite-article": lambda: self.cite_article(page),
+        }
+
+    def journey_here(self, current: str, href: Callable[[str], str]) -> Markup:
+        """The small map on stage and theme pages, with ``current`` (an id) marked. A long journey
+        shows the stages around the current one, so each page stays small however large the study."""
+        stages = self.study.stages
+        here = self.study.stage_position(current)
+        start = max(0, min(here - JOURNEY_HERE_STAGES // 2, len(stages) - JOURNEY_HERE_STAGES))
+        shown = stages[start:start + JOURNEY_HERE_STAGES]
+        theme = self.study.theme(current) if current in {t.id for s in shown for t in self.study.themes_of(s)} else None
+        return Markup(self.env.get_template("fragments/journey_here.html.j2").render(
+            study=self.study, paths=self.paths, href=href, current=current, stages=shown,
+            more_before=start > 0, more_after=start + len(shown) < len(stages),
+            current_theme=theme, current_stage=stages[here] if stages and theme is None else None,
+        ))
+
+    def journey_map(self, page: str, href: Callable[[str], str] | None = None) -> Markup:
+        """The map as HTML for the page at ``page``; ``href`` turns a docs path into a URL."""
+        link = href or (lambda target: relative(target, page))
+        return Markup(self.env.get_template("fragments/journey_map.html.j2").render(
+            study=self.study, maps=(arrange(self.study, "horizontal"), arrange(self.study, "vertical")),
+            href=link, paths=self.paths,
+            quotation_counts={theme.id: len(self.study.quotations_of(theme)) for theme in self.study.themes},
+            caption=caption(self.study, self.options.map_title),
+        ))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import bare_site, build_site
+from helpers import bare_site, build_site
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM, ROOT
+from helpers import CHROMIUM, ROOT
 from pypdf import PdfReader
 
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import bare_site, build_site, edit, soup
+from helpers import bare_site, build_site, edit, soup
 
 
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import bare_site, build_site
+from helpers import bare_site, build_site
 
 from build_tools.citations import cache as cache_module
 from build_tools.citations.cache import FormattingCache

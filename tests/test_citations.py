@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from helpers import ROOT
 
 from build_tools.adapters.markdown_citations import CitationExtension
 from build_tools.citations.apa import author_dates

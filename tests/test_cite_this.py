@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import yaml
-from conftest import ROOT, soup
+from helpers import ROOT, resolve, soup, words
 from pybtex.database import parse_string
-from test_site import resolve, words
 
 from build_tools.sources.folders import SourceFolders
 from build_tools.sources.loader import load_study

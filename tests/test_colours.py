@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 CSS = (ROOT / "build_tools" / "site" / "assets" / "study.css").read_text(encoding="utf-8")
 WHITE, SLATE = "#ffffff", "#1e2129"  # Material's default and slate page backgrounds

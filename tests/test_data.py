@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, soup
+from helpers import ROOT, soup
 from jsonschema import Draft202012Validator
 from lxml import etree
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, edit
+from helpers import ROOT, edit
 
 from build_tools.authoring.contributing import updated
 from build_tools.authoring.scaffold import (

@@ -10,7 +10,7 @@ import hashlib
 import re
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from build_tools.citations.syntax import BRACKETED, NARRATIVE
 from build_tools.sources.folders import SourceFolders

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import build_site, tiny_study
+from helpers import build_site, tiny_study
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 

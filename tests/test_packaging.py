@@ -24,7 +24,7 @@ from email.parser import HeaderParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 PACKAGE = ROOT / "build_tools"
 DATA_SUFFIXES = {".j2", ".json", ".js", ".css"}

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import build_site, copy_study, edit, soup, tiny_study
+from helpers import build_site, copy_study, edit, soup, tiny_study
 from lxml import etree
 
 from build_tools.adapters.mkdocs_config import site_configuration

@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-from conftest import ROOT, soup
+from helpers import ROOT, resolve, soup, words
 
 from build_tools.sources.folders import SourceFolders
 from build_tools.sources.loader import load_study
 
 STUDY, BIBLIOGRAPHY = load_study(SourceFolders(ROOT))
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
-
-
-def page_of(site: Path, url_path: str) -> Path:
-    """The HTML file behind a site-relative URL like ``themes/x/``."""
-    path = site / unquote(url_path)
-    return path / "index.html" if url_path.endswith("/") or path.is_dir() else path
-
-
-def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
-    """The file and fragment a link on ``page`` points to."""
-    base = "/" + page.relative_to(site).as_posix()
-    target = urlparse(urljoin(base, href))
-    return page_of(site, target.path.lstrip("/")), target.fragment
 
 
 def test_eight_theme_pages_in_journey_order(built_site: Path) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ROOT, edit, soup
-from test_site import words
+from helpers import ROOT, edit, soup, words
 
 from build_tools.sources.folders import SourceFolders
 from build_tools.sources.loader import load_study, read_study

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
-from conftest import build_site, copy_study, soup
+from helpers import build_site, copy_study, soup
 
 SOURCES = ("mkdocs.yml", "content", "themes", "quotes", "bibliography.bib")
 

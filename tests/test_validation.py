@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import bare_site, edit
+from helpers import bare_site, edit
 
 from build_tools.sources.folders import SourceFolders
 from build_tools.sources.frontmatter import read_source

@@ -29,8 +29,8 @@ import sys
 import tempfile
 import time
 import venv
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 SURNAMES = ["Smith", "Jones", "Berg", "Lauv{\\aa}s", "K{\\\"o}rner", "Nguyen", "Garcia", "Olsen", "Haddad", "Kowalski",
             "van der Berg", "Martin", "Rossi", "Tanaka", "Müller", "Dubois", "Andersson", "Silva", "Cohen", "Okafor"]
@@ -46,10 +46,13 @@ def write_workload(root: Path, entries: int, pages: int, cites: int) -> None:
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))).capitalize()
         year = rng.randint(1950, 2024)
         if index % 2:
-            lines.append(f"@article{{key{index},\n  author = {{{authors}}},\n  title = {{{title}}},\n  journal = {{Journal of {rng.choice(WORDS).strip('{}').title()}}},\n"
-                         f"  year = {{{year}}},\n  volume = {{{rng.randint(1, 60)}}},\n  number = {{{rng.randint(1, 12)}}},\n  pages = {{{rng.randint(1, 400)}--{rng.randint(401, 800)}}},\n  doi = {{10.1000/x{index}}}\n}}\n")
+            lines.append(f"@article{{key{index},\n  author = {{{authors}}},\n  title = {{{title}}},\n"
+                         f"  journal = {{Journal of {rng.choice(WORDS).strip('{}').title()}}},\n"
+                         f"  year = {{{year}}},\n  volume = {{{rng.randint(1, 60)}}},\n  number = {{{rng.randint(1, 12)}}},\n"
+                         f"  pages = {{{rng.randint(1, 400)}--{rng.randint(401, 800)}}},\n  doi = {{10.1000/x{index}}}\n}}\n")
         else:
-            lines.append(f"@book{{key{index},\n  author = {{{authors}}},\n  title = {{{title}}},\n  publisher = {{Press {index % 40}}},\n  address = {{City}},\n  year = {{{year}}}\n}}\n")
+            lines.append(f"@book{{key{index},\n  author = {{{authors}}},\n  title = {{{title}}},\n  publisher = {{Press {index % 40}}},\n"
+                         f"  address = {{City}},\n  year = {{{year}}}\n}}\n")
     (root / "refs.bib").write_text("\n".join(lines), encoding="utf-8")
     docs = root / "docs"
     docs.mkdir()
@@ -61,7 +64,8 @@ def write_workload(root: Path, entries: int, pages: int, cites: int) -> None:
     common = "site_name: Bench\nuse_directory_urls: true\n"
     (root / "plain.yml").write_text(common + "plugins: []\n", encoding="utf-8")
     (root / "ours.yml").write_text(common + "plugins:\n  - study:\n      bibliography: refs.bib\n", encoding="utf-8")
-    (root / "bibtex.yml").write_text(common + "plugins:\n  - bibtex:\n      bib_file: refs.bib\nmarkdown_extensions:\n  - footnotes\n", encoding="utf-8")
+    (root / "bibtex.yml").write_text(common + "plugins:\n  - bibtex:\n      bib_file: refs.bib\nmarkdown_extensions:\n  - footnotes\n",
+                                     encoding="utf-8")
 
 
 def throwaway_venv(root: Path) -> Path:
@@ -93,7 +97,7 @@ def interleaved_times(builds: dict[str, Callable[[], float]], runs: int) -> dict
 
 def overhead(times: dict[str, list[float]], build: str, baseline: str) -> float:
     """The median, over the rounds, of a build's time minus its baseline's in the same round."""
-    return statistics.median(seconds - base for seconds, base in zip(times[build], times[baseline]))
+    return statistics.median(seconds - base for seconds, base in zip(times[build], times[baseline], strict=True))
 
 
 def main() -> None:
@@ -108,7 +112,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         write_workload(root, arguments.entries, arguments.pages, arguments.cites)
-        print(f"workload: {arguments.entries} entries, {arguments.pages} pages x {arguments.cites} citations, median of {arguments.runs} builds")
+        print(f"workload: {arguments.entries} entries, {arguments.pages} pages x {arguments.cites} citations, "
+              f"median of {arguments.runs} builds")
 
         def cold_build() -> float:
             shutil.rmtree(root / ".cache", ignore_errors=True)
@@ -132,7 +137,8 @@ def main() -> None:
         if arguments.skip_bibtex:
             return
         theirs = overhead(times, "bibtex", "bibtex plain")
-        print(f"mkdocs-bibtex:              {median['bibtex']:.2f} s (overhead {theirs:.2f} s over its own plain build, {median['bibtex plain']:.2f} s)")
+        print(f"mkdocs-bibtex:              {median['bibtex']:.2f} s "
+              f"(overhead {theirs:.2f} s over its own plain build, {median['bibtex plain']:.2f} s)")
         print(f"overhead ratio ours / mkdocs-bibtex: warm {warm / theirs:.3f}, cold {cold / theirs:.3f} (target: at most 0.100)")
 
 

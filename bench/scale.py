@@ -33,7 +33,7 @@ from build_tools.adapters.mkdocs_plugin import StudyPlugin
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = ("on_config", "on_files", "on_page_markdown", "on_page_content", "on_post_page", "on_post_build")
-WORDS = "patient therapist group reflection feeling training practice encounter learning clinical".split()
+WORDS = ["patient", "therapist", "group", "reflection", "feeling", "training", "practice", "encounter", "learning", "clinical"]
 
 
 class Stopwatch:
@@ -68,7 +68,8 @@ def write_study(root: Path, themes: int) -> None:
     # The study's own configuration, without the offline edition (a second build of its own).
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("offline_edition: true", "offline_edition: false")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns("stages", "teaching", "teaching-guide.md", "reporting.md"))
+    shutil.copytree(ROOT / "content", root / "content",
+                    ignore=shutil.ignore_patterns("stages", "teaching", "teaching-guide.md", "reporting.md"))
     (root / "content" / "stages").mkdir()
     (root / "themes").mkdir()
     (root / "quotes").mkdir()
@@ -77,7 +78,8 @@ def write_study(root: Path, themes: int) -> None:
         stage = t // 2
         if t % 2 == 0:
             (root / "content" / "stages" / f"stage-{stage}.md").write_text(
-                f"---\nid: stage-{stage}\nnumber: {stage + 1}\ntitle: Stage {stage}\nsubtitle: Part {stage}\n---\n\n{sentence(t)}\n", encoding="utf-8")
+                f"---\nid: stage-{stage}\nnumber: {stage + 1}\ntitle: Stage {stage}\nsubtitle: Part {stage}\n---\n\n{sentence(t)}\n",
+                encoding="utf-8")
         keys = [f"ref{t}x{r}" for r in range(5)]
         for key in keys:
             entries.append(f"@book{{{key},\n  author = {{Author{t % 37}, A. and Other, B.}},\n  title = {{{sentence(len(entries), 6)}}},\n"
@@ -90,14 +92,16 @@ def write_study(root: Path, themes: int) -> None:
             body.append(f"{sentence(q)}\n\n{{{{< quote {quote_id} >}}}}")
         body.append(f"::: interpretation\n{sentence(t + 1)} [@{keys[3]}, p. 3] and [@{keys[4]}].\n:::")
         (root / "themes" / f"theme-{t}.md").write_text(
-            f"---\nid: theme-{t}\nlabel: Theme number {t}\nstage: stage-{stage}\norder: {t % 2 + 1}\n---\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
+            f"---\nid: theme-{t}\nlabel: Theme number {t}\nstage: stage-{stage}\norder: {t % 2 + 1}\n---\n\n" + "\n\n".join(body) + "\n",
+            encoding="utf-8")
     (root / "bibliography.bib").write_text("\n".join(entries), encoding="utf-8")
     # The real study's prose cites the real bibliography; the synthetic one keeps the pages, not their citations.
     for page in (root / "content").glob("*.md"):
         text = page.read_text(encoding="utf-8")
         page.write_text(text.replace("@", "\\@").replace("stages/starting-out.md", "stages/stage-0.md"), encoding="utf-8")
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    (root / "mkdocs.yml").write_text(config.replace("  - Teaching guide: teaching-guide.md\n", "").replace("  - How this study reports: reporting.md\n", ""), encoding="utf-8")
+    config = config.replace("  - Teaching guide: teaching-guide.md\n", "").replace("  - How this study reports: reporting.md\n", "")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
 def main() -> None:
@@ -134,7 +138,8 @@ def main() -> None:
             total, mine = statistics.median(builds), statistics.median(ours)
             pages = sum(1 for _ in (root / "site").rglob("index.html"))
             growth = f"{mine / previous:.2f}" if previous else "-"
-            print(f"{size:>6} {pages:>6} {total:>8.2f} {mine:>7.2f} {mine / total:>6.1%} {growth:>11}   cold: {cold_mine:>6.2f} {cold_mine / cold_total:>6.1%}")
+            print(f"{size:>6} {pages:>6} {total:>8.2f} {mine:>7.2f} {mine / total:>6.1%} {growth:>11}   "
+                  f"cold: {cold_mine:>6.2f} {cold_mine / cold_total:>6.1%}")
             previous = mine
 
 

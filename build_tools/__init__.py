@@ -18,7 +18,7 @@ _PUBLIC = {
     "Citation": "build_tools.citations.model", "CitationItem": "build_tools.citations.model",
     "Reference": "build_tools.citations.model", "Problem": "build_tools.problems", "SourceErrors": "build_tools.problems",
 }
-__all__ = sorted(_PUBLIC)
+__all__ = list(_PUBLIC)
 
 
 def __getattr__(name: str) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Union
+from typing import Literal, TypeAlias
 
 from .citations.model import Citation, Name, Reference
 from .locations import Location
@@ -49,7 +49,7 @@ class QuotationPlacement:
     line: int
 
 
-ThemePart = Union[Passage, QuotationPlacement]
+ThemePart: TypeAlias = Passage | QuotationPlacement
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,20 @@ class Page:
 
 
 @dataclass(frozen=True)
+class _StudyIndex:
+    """A study's lookups by id (see :attr:`Study._index`)."""
+
+    stages: dict[str, Stage]
+    themes: dict[str, Theme]
+    quotations: dict[str, Quotation]
+    themes_of: dict[str, tuple[Theme, ...]]
+    quotations_of: dict[str, tuple[Quotation, ...]]
+    position: dict[str, int]
+    stage_position: dict[str, int]
+    teaching: dict[str, TeachingNote]
+
+
+@dataclass(frozen=True)
 class Study:
     """The whole study: the journey's stages and themes, the quotations and the bibliography."""
 
@@ -165,41 +179,41 @@ class Study:
     teaching: tuple[TeachingNote, ...] = ()
 
     def teaching_for(self, item_id: str) -> TeachingNote | None:
-        return self._index["teaching"].get(item_id)
+        return self._index.teaching.get(item_id)
 
     def stage(self, stage_id: str) -> Stage:
-        return self._index["stages"][stage_id]
+        return self._index.stages[stage_id]
 
     def theme(self, theme_id: str) -> Theme:
-        return self._index["themes"][theme_id]
+        return self._index.themes[theme_id]
 
     def quotation(self, quotation_id: str) -> Quotation:
-        return self._index["quotations"][quotation_id]
+        return self._index.quotations[quotation_id]
 
     def themes_of(self, stage: Stage) -> tuple[Theme, ...]:
-        return self._index["themes_of"].get(stage.id, ())
+        return self._index.themes_of.get(stage.id, ())
 
     def quotations_of(self, theme: Theme) -> tuple[Quotation, ...]:
-        return self._index["quotations_of"].get(theme.id, ())
+        return self._index.quotations_of.get(theme.id, ())
 
     def stage_position(self, item_id: str) -> int:
         """Where along the journey (from 0) stage ``item_id`` is, or the stage of theme ``item_id``; 0 for neither."""
-        theme = self._index["themes"].get(item_id)
-        return self._index["stage_position"].get(theme.stage_id if theme else item_id, 0)
+        theme = self._index.themes.get(item_id)
+        return self._index.stage_position.get(theme.stage_id if theme else item_id, 0)
 
     def number(self, theme: Theme) -> int:
         """The theme's number along the whole journey, from 1."""
-        return self._index["position"][theme.id] + 1
+        return self._index.position[theme.id] + 1
 
     def neighbours(self, theme: Theme) -> tuple[Theme | None, Theme | None]:
         """The themes before and after ``theme`` along the journey."""
-        index = self._index["position"][theme.id]
+        index = self._index.position[theme.id]
         before = self.themes[index - 1] if index > 0 else None
         after = self.themes[index + 1] if index + 1 < len(self.themes) else None
         return before, after
 
     @cached_property
-    def _index(self) -> dict[str, dict]:
+    def _index(self) -> _StudyIndex:
         """Lookups by id, built once: templates ask them for every page, and studies can be large."""
         themes_of: dict[str, list[Theme]] = {}
         quotations_of: dict[str, list[Quotation]] = {}
@@ -207,13 +221,13 @@ class Study:
             themes_of.setdefault(theme.stage_id, []).append(theme)
         for quotation in self.quotations:
             quotations_of.setdefault(quotation.theme_id, []).append(quotation)
-        return {
-            "stages": {stage.id: stage for stage in self.stages},
-            "themes": {theme.id: theme for theme in self.themes},
-            "quotations": {quotation.id: quotation for quotation in self.quotations},
-            "themes_of": {key: tuple(value) for key, value in themes_of.items()},
-            "quotations_of": {key: tuple(value) for key, value in quotations_of.items()},
-            "position": {theme.id: index for index, theme in enumerate(self.themes)},
-            "stage_position": {stage.id: index for index, stage in enumerate(self.stages)},
-            "teaching": {note.about: note for note in self.teaching},
-        }
+        return _StudyIndex(
+            stages={stage.id: stage for stage in self.stages},
+            themes={theme.id: theme for theme in self.themes},
+            quotations={quotation.id: quotation for quotation in self.quotations},
+            themes_of={key: tuple(value) for key, value in themes_of.items()},
+            quotations_of={key: tuple(value) for key, value in quotations_of.items()},
+            position={theme.id: index for index, theme in enumerate(self.themes)},
+            stage_position={stage.id: index for index, stage in enumerate(self.stages)},
+            teaching={note.about: note for note in self.teaching},
+        )

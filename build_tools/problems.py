@@ -24,7 +24,8 @@ class Problem:
 
     def __lt__(self, other: Problem) -> bool:
         """Problems sort as an editor lists them: by file, line and column."""
-        return (self.path, self.line, self.column, self.severity, self.message) < (other.path, other.line, other.column, other.severity, other.message)
+        return ((self.path, self.line, self.column, self.severity, self.message)
+                < (other.path, other.line, other.column, other.severity, other.message))
 
     @classmethod
     def at(cls, path: str, text: str, offset: int, message: str, first_line: int = 1) -> Problem:
@@ -50,7 +51,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
 def _one_line(text: str) -> str:
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}" if ord(found.group()) < 0x100 else f"\\u{ord(found.group()):04x}", text)
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}" if found.group().isascii() else f"\\u{ord(found.group()):04x}", text)
 
 
 class SourceErrors(Exception):

@@ -61,9 +61,24 @@ ROLES = frozenset({"group", "list", "listitem", "status", "note", "img", "presen
 REL_VALUES = frozenset({"prev", "next", "nofollow", "noopener", "noreferrer", "license", "author"})
 
 # Classes the study's templates, Python-Markdown's extensions and Material's content styles give.
-STUDY_CLASSES = frozenset(["journey", "journey__map", "journey__map--horizontal", "journey__map--vertical", "journey__stage", "journey__stage-title", "journey__stage-subtitle", "journey__road", "journey__stop", "journey__stop-number", "journey__stop-label", "journey__stop-count", "journey__list", "journey-here", "journey-here__stages", "journey-here__stage", "journey-here__stage-link", "journey-here__stops", "journey-here__stop", "journey-here__hidden", "journey-here__more", "journey-here__you", "journey-pager", "journey-pager__previous", "journey-pager__next", "quotation", "quotation__copy", "interpretation", "interpretation__label", "editorial-note", "study-kicker", "study-tools", "study-tools__link", "teaching", "teaching__label", "quote-filter", "quote-filter__count", "citation", "citation--narrative", "citation--unknown", "citation__link", "references", "reference", "reference--incomplete", "reference__status", "reference__cited-in", "reference__note", "bibtex-protected", "cite-article", "cite-article__downloads", "byline", "lead", "handout", "handout__label", "handout__quote", "projection", "projection__context", "projection__slide", "projection__quote", "projection__controls", "projection__previous", "projection__next", "projection__count", "projection__back"])
+STUDY_CLASSES = frozenset(["journey", "journey__map", "journey__map--horizontal", "journey__map--vertical", "journey__stage",
+                           "journey__stage-title", "journey__stage-subtitle", "journey__road", "journey__stop", "journey__stop-number",
+                           "journey__stop-label", "journey__stop-count", "journey__list", "journey-here", "journey-here__stages",
+                           "journey-here__stage", "journey-here__stage-link", "journey-here__stops", "journey-here__stop",
+                           "journey-here__hidden", "journey-here__more", "journey-here__you", "journey-pager", "journey-pager__previous",
+                           "journey-pager__next", "quotation", "quotation__copy", "interpretation", "interpretation__label",
+                           "editorial-note", "study-kicker", "study-tools", "study-tools__link", "teaching", "teaching__label",
+                           "quote-filter", "quote-filter__count", "citation", "citation--narrative", "citation--unknown", "citation__link",
+                           "references", "reference", "reference--incomplete", "reference__status", "reference__cited-in",
+                           "reference__note", "bibtex-protected", "cite-article", "cite-article__downloads", "byline", "lead", "handout",
+                           "handout__label", "handout__quote", "projection", "projection__context", "projection__slide",
+                           "projection__quote", "projection__controls", "projection__previous", "projection__next", "projection__count",
+                           "projection__back"])
 _STAGE_CLASSES = re.compile(r"journey__(?:stage|stop)--(?:stage-)?\d{1,3}")
-MARKDOWN_CLASSES = frozenset(["headerlink", "toclink", "toc", "footnote", "footnote-ref", "footnote-backref", "admonition", "admonition-title", "inline", "end", "md-button", "md-button--primary", "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error", "bug", "example", "quote", "cite"])
+MARKDOWN_CLASSES = frozenset(["headerlink", "toclink", "toc", "footnote", "footnote-ref", "footnote-backref", "admonition",
+                              "admonition-title", "inline", "end", "md-button", "md-button--primary", "note", "abstract", "summary", "tldr",
+                              "info", "todo", "tip", "hint", "important", "success", "check", "done", "question", "help", "faq", "warning",
+                              "caution", "attention", "failure", "fail", "missing", "danger", "error", "bug", "example", "quote", "cite"])
 _CODE_LANGUAGE = re.compile(r"language-[\w#+.-]{1,40}")
 # An id is a word; "__" starts Material's own (__drawer, __search, ...), which content must not shadow.
 _ID = re.compile(r"(?!__)[\w][\w.:-]*")
@@ -226,7 +241,7 @@ def removed_markup(html: str, clean: Callable[[str], str]) -> list[Removal]:
     removals: list[Removal] = []
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         if operation == "equal":
-            for (tag, attributes), (_, kept) in zip(before[i1:i2], after[j1:j2]):
+            for (tag, attributes), (_, kept) in zip(before[i1:i2], after[j1:j2], strict=True):
                 removals += _removed_attributes(tag, attributes, kept)
         else:
             removals += [Removal(tag) for tag, _ in before[i1:i2]]
@@ -251,7 +266,8 @@ def _style(value: str) -> str:
 
 # Elements that need no end tag, and those whose end tag HTML lets a page leave out.
 _VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
-_OPTIONAL_END = frozenset(["p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption", "rt", "rp"])
+_OPTIONAL_END = frozenset(["p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption",
+                           "rt", "rp"])
 
 
 class _Unclosed(HTMLParser):

@@ -20,6 +20,7 @@ DOI_RESOLVER = "https://doi.org/"
 _DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
 _DOI_PREFIXES = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
 _HOST = re.compile(r"[\w.-]+(?::\d{1,5})?", re.ASCII)
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 # Kept as they are: RFC 3986's unreserved and reserved characters and "%" (already encoded), except
 # the apostrophe, which could end an attribute quoted with it. Everything else is percent-encoded.
 _URL_SAFE = "!#$&()*+,/:;=?@[]~%-._"
@@ -42,7 +43,7 @@ class UnsafeURL(ValueError):
 def web_url(value: str) -> str:
     """``value`` as an http(s) address safe in any HTML attribute; raises :class:`UnsafeURL`."""
     text = value.strip()
-    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in text):
+    if _SPACE_OR_CONTROL.search(text):
         raise UnsafeURL(f"'{excerpt(text)}' is not an address: it holds a space or a control character")
     try:
         parts = urlsplit(text)
@@ -66,7 +67,7 @@ def bare_doi(value: str) -> str:
     """The DOI itself, from ``10.x/y``, ``doi:10.x/y`` or ``https://doi.org/10.x/y``; raises :class:`UnsafeURL`."""
     doi = _DOI_PREFIXES.sub("", value.strip())
     if not _DOI.fullmatch(doi):
-        raise UnsafeURL(f"'{excerpt(value)}' is not a DOI: a DOI looks like 10.1002/pri.188")
+        raise UnsafeURL(f"'{excerpt(value)}' is not a DOI: a DOI looks like 10.1000/182")
     return doi
 
 
@@ -81,7 +82,7 @@ def eprint_url(eprint: str, eprint_type: str) -> str | None:
     identifier = eprint.strip()
     if resolver is None or not identifier:
         return None
-    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in identifier):
+    if _SPACE_OR_CONTROL.search(identifier):
         raise UnsafeURL(f"'{excerpt(identifier)}' is not an eprint identifier: it holds a space or a control character")
     return resolver + quote(identifier, safe="/.:-_")
 

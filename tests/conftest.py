@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, build_site, chromium, copy_study
+from helpers import CHROMIUM, TemplateBytecode, build_site, chromium, copy_study, load_real_study
+
+from build_tools.model import Study
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +28,25 @@ def private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def theme_templates_compiled_once() -> Iterator[None]:
+    """MkDocs compiles the theme's templates anew for every build (half the time of a small site's
+    build): the session's builds share one Jinja bytecode cache instead."""
+    from mkdocs.theme import Theme
+
+    cache = TemplateBytecode()
+    get_env = Theme.get_env
+
+    def environment(theme: Theme) -> Any:
+        env = get_env(theme)
+        env.bytecode_cache = cache
+        return env
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Theme, "get_env", environment)
+        yield
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_study(tmp_path / "study")
@@ -35,3 +56,9 @@ def project(tmp_path: Path) -> Path:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real study, built once for all the end-to-end tests."""
     return build_site(copy_study(tmp_path_factory.mktemp("site") / "study"))
+
+
+@pytest.fixture(scope="session")
+def real_study() -> Study:
+    """The model of the real study, as loaded from the repository once for the session (read-only)."""
+    return load_real_study()

@@ -6,16 +6,25 @@ from another test module."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import io
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 from urllib.parse import unquote, urljoin, urlparse
 
+import jinja2
 from bs4 import BeautifulSoup
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+if TYPE_CHECKING:
+    from build_tools.model import Study
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("mkdocs.yml", "content", "themes", "quotes", "bibliography.bib")
@@ -35,6 +44,39 @@ def copy_study(destination: Path) -> Path:
         else:
             shutil.copy2(source, destination / name)
     return destination
+
+
+@functools.cache
+def load_real_study() -> Study:
+    """The model of the real study in the repository, loaded once per test process: the
+    ``real_study`` fixture, and parametrizations made before any fixture exists, share it. It is
+    read-only (frozen dataclasses); a test that changes the study works on ``copy_study``."""
+    from build_tools.sources.folders import SourceFolders
+    from build_tools.sources.loader import load_study
+
+    study, _ = load_study(SourceFolders(ROOT))
+    return study
+
+
+def run_cli(*arguments: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m build_tools ARGUMENTS`` run in this process (no new interpreter to start): its exit
+    status, standard output and standard error. ``env`` is added to the environment for the call.
+    An exception escaping ``main()``, which the command line would print as a traceback, fails the
+    test that called it; tests of the real command line itself (exit status, no traceback) run it
+    in a subprocess instead."""
+    from build_tools.adapters.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    stdin_stream = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    with mock.patch.dict(os.environ, env or {}), mock.patch("sys.stdin", stdin_stream), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(arguments))
+        except SystemExit as exit:  # argparse's answer to a bad command line
+            status = exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 1
+            if isinstance(exit.code, str):
+                print(exit.code, file=sys.stderr)
+    return subprocess.CompletedProcess(["python", "-m", "build_tools", *arguments], status, out.getvalue(), err.getvalue())
 
 
 def bare_site(folder: Path, bibliography: str, **pages: str) -> Path:
@@ -177,6 +219,21 @@ def build_site(project: Path) -> Path:
     config = load_config(config_file=str(project / "mkdocs.yml"), strict=True, site_dir=str(site))
     build(config)
     return site
+
+
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Jinja's bytecode cache, in memory: a template is compiled once per test process, and its
+    bytecode is used only while its source is the same (Jinja checks the source's checksum)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 @contextlib.contextmanager

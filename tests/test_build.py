@@ -95,7 +95,8 @@ def test_serve_watches_every_source_folder(project: Path) -> None:
     plugin.on_config(config)
 
     class Server:
-        watched: list[str] = []
+        def __init__(self) -> None:
+            self.watched: list[str] = []
 
         def watch(self, path: str) -> None:
             self.watched.append(path)

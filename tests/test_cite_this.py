@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import yaml
+from bs4 import BeautifulSoup
 from helpers import ROOT, resolve, soup, words
 from pybtex.database import parse_string
 
-from build_tools.sources.folders import SourceFolders
-from build_tools.sources.loader import load_study
-
-STUDY, _ = load_study(SourceFolders(ROOT))
-ARTICLE = STUDY.article
+from build_tools.model import Study
 
 
 def test_every_reference_links_back_to_every_place_that_cites_it(built_site: Path) -> None:
+    parsed = functools.cache(soup)  # each page read once, however many links land on it
     references_path = built_site / "references" / "index.html"
-    references = soup(references_path)
+    references = parsed(references_path)
     back_links = set()
     for entry in references.select(".reference"):
         links = entry.select(".reference__cited-in a")
         assert links, entry["id"]
         for link in links:
             target, fragment = resolve(built_site, references_path, link["href"])
-            anchor = soup(target).find(id=fragment)
+            anchor = parsed(target).find(id=fragment)
             assert anchor is not None and "citation__link" in anchor["class"], link["href"]
             assert anchor["href"].endswith(f"#{entry['id']}"), "the back-link lands on a citation of this very work"
             back_links.add((target, fragment))
     whole_study = built_site / "study" / "index.html"  # repeats the other pages, so it is not a further place
     for page in built_site.rglob("index.html"):
-        for link in soup(page).select("a.citation__link"):
+        for link in parsed(page).select("a.citation__link"):
             assert (page, link["id"]) in back_links or page == whole_study, (page, link["id"])
 
 
@@ -62,12 +61,14 @@ def test_citation_downloads(built_site: Path) -> None:
     assert {a["href"] for a in home.select("a[download]")} == {"cite/article.bib", "cite/article.ris", "cite/article.json", "cite/bibliography.bib"}
 
 
-def meta(page: Path, name: str) -> list[str]:
-    return [tag["content"] for tag in soup(page).select(f'meta[name="{name}"]')]
+def meta(page: Path | BeautifulSoup, name: str) -> list[str]:
+    html = soup(page) if isinstance(page, Path) else page
+    return [tag["content"] for tag in html.select(f'meta[name="{name}"]')]
 
 
 def test_highwire_tags_on_every_page(built_site: Path) -> None:
-    for page in built_site.rglob("index.html"):
+    for path in built_site.rglob("index.html"):
+        page = soup(path)  # read once for all its tags
         assert meta(page, "citation_title") == ["Physiotherapists in Balint group training"]
         assert meta(page, "citation_author") == ["Abrandt Dahlgren, Madeleine", "Almquist, Andreas", "Krook, Johan"]
         assert meta(page, "citation_publication_date") == ["2000"]
@@ -94,13 +95,14 @@ def test_schema_org_json_ld(built_site: Path) -> None:
     assert len(data["citation"]) == 5
 
 
-def test_citation_cff_prefers_the_published_article() -> None:
+def test_citation_cff_prefers_the_published_article(real_study: Study) -> None:
+    article = real_study.article
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0"
     preferred = cff["preferred-citation"]
     assert preferred["type"] == "article"
-    assert preferred["title"] == ARTICLE.title and preferred["doi"] == ARTICLE.doi
-    assert preferred["journal"] == ARTICLE.journal
-    assert (str(preferred["year"]), str(preferred["volume"]), str(preferred["issue"])) == (ARTICLE.year, ARTICLE.volume, ARTICLE.issue)
-    assert (str(preferred["start"]), str(preferred["end"])) == (ARTICLE.first_page, ARTICLE.last_page)
-    assert [(a["family-names"], a["given-names"]) for a in preferred["authors"]] == [(a.family, a.given) for a in ARTICLE.authors]
+    assert preferred["title"] == article.title and preferred["doi"] == article.doi
+    assert preferred["journal"] == article.journal
+    assert (str(preferred["year"]), str(preferred["volume"]), str(preferred["issue"])) == (article.year, article.volume, article.issue)
+    assert (str(preferred["start"]), str(preferred["end"])) == (article.first_page, article.last_page)
+    assert [(a["family-names"], a["given-names"]) for a in preferred["authors"]] == [(a.family, a.given) for a in article.authors]

@@ -13,10 +13,8 @@ from helpers import ROOT, soup
 from jsonschema import Draft202012Validator
 from lxml import etree
 
-from build_tools.sources.folders import SourceFolders
-from build_tools.sources.loader import load_study
+from build_tools.model import Study
 
-STUDY, _ = load_study(SourceFolders(ROOT))
 XSD = ROOT.parent / "shared" / "research" / "refi-qda-codebook.xsd"
 QDA = "{urn:QDA-XML:codebook:1.0}"
 
@@ -28,22 +26,22 @@ def test_the_codebook_is_valid_refi_qda(built_site: Path) -> None:
     assert schema.validate(document), schema.error_log
 
 
-def test_codebook_stages_are_parents_and_themes_codable_with_stable_guids(built_site: Path) -> None:
+def test_codebook_stages_are_parents_and_themes_codable_with_stable_guids(built_site: Path, real_study: Study) -> None:
     root = etree.parse(str(built_site / "data" / "balint-journey-codebook.qdc")).getroot()
     stages = root.findall(f"{QDA}Codes/{QDA}Code")
-    assert [code.get("name") for code in stages] == [f"{s.numeral}. {s.title}" for s in STUDY.stages]
+    assert [code.get("name") for code in stages] == [f"{s.numeral}. {s.title}" for s in real_study.stages]
     assert {code.get("isCodable") for code in stages} == {"false"}
     themes = [theme for stage in stages for theme in stage.findall(f"{QDA}Code")]
-    assert [code.get("name") for code in themes] == [theme.label for theme in STUDY.themes]
+    assert [code.get("name") for code in themes] == [theme.label for theme in real_study.themes]
     assert {code.get("isCodable") for code in themes} == {"true"}
-    assert [code.get("guid") for code in themes] == [str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "https://doi.org/10.1002/pri.188"), f"theme:{t.id}")) for t in STUDY.themes]
+    assert [code.get("guid") for code in themes] == [str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "https://doi.org/10.1002/pri.188"), f"theme:{t.id}")) for t in real_study.themes]
     assert themes[0].findtext(f"{QDA}Description").startswith("The physiotherapists had a feeling that")
 
 
-def test_taguette_csv(built_site: Path) -> None:
+def test_taguette_csv(built_site: Path, real_study: Study) -> None:
     rows = list(csv.DictReader(io.StringIO((built_site / "data" / "balint-journey-codebook.csv").read_text(encoding="utf-8"))))
     assert list(rows[0]) == ["tag", "parent", "description"]
-    assert len(rows) == len(STUDY.stages) + len(STUDY.themes)
+    assert len(rows) == len(real_study.stages) + len(real_study.themes)
     assert {"tag": "Tuning your instrument", "parent": "II. Meeting other perspectives"}.items() <= rows[5].items()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, edit
+from helpers import ROOT, edit, run_cli
 
 from build_tools.authoring.contributing import updated
 from build_tools.authoring.scaffold import (
@@ -25,8 +25,8 @@ from build_tools.sources.schema import schema
 
 
 def run(project: Path, *arguments: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "build_tools", "--root", str(project), *arguments], input=stdin,
-                          capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})
+    """The command line's main() in this process (test_a_missing_root_is_named runs the real one)."""
+    return run_cli("--root", str(project), *arguments, stdin=stdin.encode(), env=env)
 
 
 def test_contributing_field_reference_is_up_to_date() -> None:
@@ -176,9 +176,7 @@ def test_new_refuses_empty_values_and_unknown_references(project: Path, argument
 
 
 def run_bytes(project: Path, *arguments: str, stdin: bytes) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "build_tools", "--root", str(project), *arguments], input=stdin,
-                            capture_output=True, check=False)
-    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
+    return run_cli("--root", str(project), *arguments, stdin=stdin)
 
 
 def test_a_quotation_from_standard_input_must_be_utf8(project: Path) -> None:
@@ -210,7 +208,7 @@ def test_a_new_quotation_is_written_whole_or_not_at_all(project: Path, monkeypat
         return write_text(path, *arguments, **options)
 
     monkeypatch.setattr(Path, "write_text", full_disk)
-    with pytest.raises(ScaffoldError, match="cannot write .*feeling-frustrated.md: No space left on device"):
+    with pytest.raises(ScaffoldError, match=r"cannot write .*feeling-frustrated\.md: No space left on device"):
         new_quotation(folders, study, "half", "feeling-frustrated", "Words.")
     assert files_under(project) == before
 
@@ -222,7 +220,7 @@ def test_new_writes_neither_through_a_link_nor_over_a_file(project: Path, tmp_pa
     with pytest.raises(ScaffoldError, match="leads outside"):
         new_theme(folders, study, "linked", "Linked", "coming-home")
     (project / "themes" / "taken.md").write_text("not a theme yet", encoding="utf-8")
-    with pytest.raises(ScaffoldError, match="taken.md exists already"):
+    with pytest.raises(ScaffoldError, match=r"taken\.md exists already"):
         new_theme(folders, study, "taken", "Taken", "coming-home")
     assert not (tmp_path / "outside.md").exists()
     assert (project / "themes" / "taken.md").read_text(encoding="utf-8") == "not a theme yet"

@@ -10,15 +10,13 @@ import hashlib
 import re
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, load_real_study
 
 from build_tools.citations.syntax import BRACKETED, NARRATIVE
-from build_tools.sources.folders import SourceFolders
-from build_tools.sources.loader import load_study
+from build_tools.model import Study
 
 MANUSCRIPT = ROOT / "tests" / "manuscript" / "source.txt"
 MANUSCRIPT_SHA256 = "cb4071381cbcc0c2ac034579fabdc5fe8a09b59ffdb1dca54e839e2eb94a35fa"
-STUDY, _ = load_study(SourceFolders(ROOT))
 
 
 def words(text: str) -> str:
@@ -49,17 +47,17 @@ def fragments(markdown: str) -> list[str]:
     return [words(piece) for piece in pieces if piece and len(words(piece)) > 12]
 
 
-@pytest.mark.parametrize("quotation", STUDY.quotations, ids=lambda q: q.id)
+@pytest.mark.parametrize("quotation", load_real_study().quotations, ids=lambda q: q.id)
 def test_quotations_are_verbatim(quotation) -> None:
     assert words(quotation.text) in MANUSCRIPT_TEXT
     assert quotation.text.lstrip().startswith("/../"), "the authors' omission mark opens every quotation"
 
 
-def test_there_are_fifteen_quotations_as_in_the_manuscript() -> None:
-    assert MANUSCRIPT.read_text(encoding="utf-8").count("„s‟") == len(STUDY.quotations) == 15
+def test_there_are_fifteen_quotations_as_in_the_manuscript(real_study: Study) -> None:
+    assert MANUSCRIPT.read_text(encoding="utf-8").count("„s‟") == len(real_study.quotations) == 15
 
 
-@pytest.mark.parametrize("theme", STUDY.themes, ids=lambda t: t.id)
+@pytest.mark.parametrize("theme", load_real_study().themes, ids=lambda t: t.id)
 def test_theme_labels_and_prose_are_verbatim(theme) -> None:
     printed = MANUSCRIPT_TEXT.casefold()
     assert f"“{theme.label}”".casefold() in printed or f'"{theme.label}"'.casefold() in printed
@@ -68,7 +66,7 @@ def test_theme_labels_and_prose_are_verbatim(theme) -> None:
             assert fragment in MANUSCRIPT_TEXT, fragment
 
 
-@pytest.mark.parametrize("stage", STUDY.stages, ids=lambda s: s.id)
+@pytest.mark.parametrize("stage", load_real_study().stages, ids=lambda s: s.id)
 def test_stage_headings_and_introductions_are_verbatim(stage) -> None:
     assert f"{stage.numeral}. {stage.title}: {stage.subtitle}" in MANUSCRIPT_TEXT.replace("IV.  ", "IV. ")
     assert words(stage.introduction) in MANUSCRIPT_TEXT

@@ -16,7 +16,7 @@ import json
 import re
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -235,26 +235,50 @@ def check(project: Path) -> list[str]:
 _SETTINGS: dict[str, tuple[SourceFolders, SiteSettings]] = {}
 
 
-@pytest.fixture(scope="module")
-def accepted(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    """For each payload, the places whose check accepts it (every refusal names the file it is in)."""
-    places: dict[str, list[str]] = {name: [] for name in PAYLOADS}
-    wrongly_named = []
-    for payload_name, payload in PAYLOADS.items():
+class Accepted(Mapping[str, list[str]]):
+    """For each payload, the places whose check accepts it (every refusal names the file it is in).
+    A payload is checked in each place when a test first asks for it, so that a test checks only
+    the payloads it needs (with pytest-xdist, the tests of one payload may run in another process)."""
+
+    def __init__(self, pristine: Path, project: Path) -> None:
+        self.project = Path(shutil.copytree(pristine, project))
+        self.found: dict[str, list[str]] = {}
+
+    def __getitem__(self, payload_name: str) -> list[str]:
+        if payload_name not in self.found:
+            self.found[payload_name] = self._accepting(PAYLOADS[payload_name])
+        return self.found[payload_name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PAYLOADS)
+
+    def __len__(self) -> int:
+        return len(PAYLOADS)
+
+    def _accepting(self, payload: str) -> list[str]:
+        places, wrongly_named = [], []
         for place_name, (file, put) in PLACES.items():
-            project = tmp_path_factory.mktemp("check") / "study"
-            shutil.copytree(pristine, project)
-            put(project, payload)
-            errors = check(project)
+            source = self.project / file
+            original = source.read_bytes()
+            try:  # the payload in one place of the study, which is as it was again after the check
+                put(self.project, payload)
+                errors = check(self.project)
+            finally:
+                source.write_bytes(original)
             if not errors:
-                places[payload_name].append(place_name)
+                places.append(place_name)
             elif not all(error.startswith(f"{file}:") for error in errors):
-                wrongly_named.append((payload_name, place_name, errors))
-    assert wrongly_named == [], "a refusal must name the file the payload is in"
-    return places
+                wrongly_named.append((place_name, errors))
+        assert wrongly_named == [], "a refusal must name the file the payload is in"
+        return places
 
 
-def hostile_site(pristine: Path, folder: Path, places: dict[str, list[str]], payloads: list[str]) -> Path:
+@pytest.fixture(scope="module")
+def accepted(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> Accepted:
+    return Accepted(pristine, tmp_path_factory.mktemp("check") / "study")
+
+
+def hostile_site(pristine: Path, folder: Path, places: Mapping[str, list[str]], payloads: list[str]) -> Path:
     """A study with each of ``payloads`` in every place that accepted it: a body gets each as a
     paragraph of its own, a field all of them one after the other."""
     project = folder / "study"
@@ -268,7 +292,7 @@ def hostile_site(pristine: Path, folder: Path, places: dict[str, list[str]], pay
     return project
 
 
-def test_markup_in_text_is_refused_by_the_check_where_it_would_be_markup(accepted: dict[str, list[str]]) -> None:
+def test_markup_in_text_is_refused_by_the_check_where_it_would_be_markup(accepted: Mapping[str, list[str]]) -> None:
     """Bodies are Markdown: what the sanitizer would remove is an error. Front-matter text is text."""
     for payload_name in ("script element", "img onerror", "svg onload", "markdown javascript link", "iframe srcdoc",
                          "entity colon", "spaced scheme", "backticks in raw html", "svg animate", "block attribute list"):
@@ -280,7 +304,7 @@ def test_markup_in_text_is_refused_by_the_check_where_it_would_be_markup(accepte
 
 
 @pytest.mark.parametrize("payload", list(PAYLOADS))
-def test_a_site_built_with_the_payload_wherever_accepted_is_inert(payload: str, pristine: Path, accepted: dict[str, list[str]],
+def test_a_site_built_with_the_payload_wherever_accepted_is_inert(payload: str, pristine: Path, accepted: Mapping[str, list[str]],
                                                                   known_scripts: set[str], tmp_path: Path) -> None:
     site = build_site(hostile_site(pristine, tmp_path, accepted, [payload]))
     assert active_content(site, known_scripts) == []
@@ -327,7 +351,7 @@ def test_a_download_keeps_its_own_name() -> None:
     assert BeautifulSoup(html, "html.parser").a["download"] == ""
 
 
-def test_no_dialog_opens_on_load_hover_focus_click_or_search(browser, pristine: Path, accepted: dict[str, list[str]], tmp_path: Path) -> None:
+def test_no_dialog_opens_on_load_hover_focus_click_or_search(browser, pristine: Path, accepted: Mapping[str, list[str]], tmp_path: Path) -> None:
     site = build_site(hostile_site(pristine, tmp_path, accepted, list(PAYLOADS)))
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -391,7 +415,7 @@ def test_generated_hostile_text_in_every_field_builds_inert_or_is_refused(
         texts: list[str], pristine: Path, known_scripts: set[str], tmp_path_factory: pytest.TempPathFactory) -> None:
     project = tmp_path_factory.mktemp("generated") / "study"
     shutil.copytree(pristine, project)
-    for place, text in zip(TEXT_FIELDS, texts):
+    for place, text in zip(TEXT_FIELDS, texts, strict=True):
         PLACES[place][1](project, text)
     errors = check(project)
     if errors:

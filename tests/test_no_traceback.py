@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import build_site, copy_study
+from helpers import build_site, tiny_study
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
@@ -20,7 +20,7 @@ MESSAGE = re.compile(r"^[\w./-]+\.(md|bib):\d+:\d+: (error|warning): \S.*$", re.
 FIELDS = ["id", "label", "stage", "order", "theme", "title", "number", "subtitle", "odre", "article", ""]
 values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-3, 99), st.text(max_size=20),
-              st.sampled_from(["starting-out", "feeling-frustrated", "new-x", "coming-home"])),
+              st.sampled_from(["one", "first-theme", "new-x", "first-words"])),  # ids of the tiny study, and a new one
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
     max_leaves=6,
 )
@@ -30,7 +30,7 @@ front_matter = st.one_of(
     st.text(alphabet=":-[]{}'\"#&*!|>%@`\n abc0123", max_size=60),
 )
 markdown = st.lists(
-    st.sampled_from(["text ", "@kolb1984 ", "[@nokey]", "[@a; @kvale1996, p. 3]", "{{< quote naked >}}", "{{< quote >}}",
+    st.sampled_from(["text ", "@kolb1984 ", "[@nokey]", "[@a; @kvale1996, p. 3]", "{{< quote first-words >}}", "{{< quote >}}",
                      "::: interpretation", ":::", "\n\n", "`code @x`", "<script>x</script>", "<b>bold</b>", "[link](javascript:x)",
                      "\\@", "{{< journey-map >}}", "```\n", "# Heading\n", "/../ ", "é ‟", "\r\n"]) | st.text(max_size=15),
     max_size=25,
@@ -39,11 +39,13 @@ markdown = st.lists(
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_study(tmp_path_factory.mktemp("pristine") / "study")
+    """The small study of every kind of source (a check of it takes a tenth of the real study's)."""
+    return tiny_study(tmp_path_factory.mktemp("pristine") / "study")
 
 
 def write(project: Path, fm: str, body: str) -> None:
-    (project / "themes" / "feeling-frustrated.md").write_text(f"---\n{fm}\n---\n{body}", encoding="utf-8")
+    """The text three times: as the theme the study's quotation belongs to, as a new quotation, as a new page."""
+    (project / "themes" / "first-theme.md").write_text(f"---\n{fm}\n---\n{body}", encoding="utf-8")
     (project / "quotes" / "new-x.md").write_text(f"---\n{fm}\n---\n{body}", encoding="utf-8")
     (project / "content" / "extra.md").write_text(f"---\n{fm}\n---\n{body}", encoding="utf-8")
 

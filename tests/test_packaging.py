@@ -55,7 +55,7 @@ class Dists:
         return HeaderParser().parsestr(self.wheel_text(f"{self.dist_info()}/METADATA"))
 
     def sdist_names(self) -> list[str]:
-        """Member names without the sdist's top folder (``balint_journey-0.1.0/``)."""
+        """Member names without the sdist's top folder (``qualitative_study_site-0.1.0/``)."""
         with tarfile.open(self.sdist) as archive:
             return [name.partition("/")[2] for name in archive.getnames() if "/" in name]
 

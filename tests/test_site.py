@@ -6,27 +6,24 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, resolve, soup, words
+from helpers import resolve, soup, words
 
-from build_tools.sources.folders import SourceFolders
-from build_tools.sources.loader import load_study
-
-STUDY, BIBLIOGRAPHY = load_study(SourceFolders(ROOT))
+from build_tools.model import Study
 
 
-def test_eight_theme_pages_in_journey_order(built_site: Path) -> None:
+def test_eight_theme_pages_in_journey_order(built_site: Path, real_study: Study) -> None:
     pages = sorted(p.parent.name for p in (built_site / "themes").glob("*/index.html"))
     assert len(pages) == 8
-    assert pages == sorted(theme.id for theme in STUDY.themes)
+    assert pages == sorted(theme.id for theme in real_study.themes)
     first = soup(built_site / "themes" / "beating-around-the-bush" / "index.html")
     assert first.h1.get_text().startswith("“Beating around the bush”")
     assert "Stage I · Starting out: Checking the baggage" in first.select_one(".study-kicker").get_text()
 
 
-def test_every_quotation_is_shown_verbatim_on_its_theme_and_on_the_quotations_page(built_site: Path) -> None:
+def test_every_quotation_is_shown_verbatim_on_its_theme_and_on_the_quotations_page(built_site: Path, real_study: Study) -> None:
     listing = soup(built_site / "quotations" / "index.html")
     assert len(listing.select("figure.quotation")) == 15
-    for quotation in STUDY.quotations:
+    for quotation in real_study.quotations:
         theme_page = soup(built_site / "themes" / quotation.theme_id / "index.html")
         on_theme = theme_page.select_one(f"#quote-{quotation.id} blockquote")
         on_listing = listing.select_one(f"#quote-{quotation.id} blockquote")
@@ -35,11 +32,11 @@ def test_every_quotation_is_shown_verbatim_on_its_theme_and_on_the_quotations_pa
         assert words(on_listing.get_text()) == words(quotation.text)
 
 
-def test_quotations_are_in_their_theme_in_order_and_linked_both_ways(built_site: Path) -> None:
+def test_quotations_are_in_their_theme_in_order_and_linked_both_ways(built_site: Path, real_study: Study) -> None:
     listing_path = built_site / "quotations" / "index.html"
     listing = soup(listing_path)
-    assert [figure["id"] for figure in listing.select("figure.quotation")] == [f"quote-{q.id}" for q in STUDY.quotations]
-    for quotation in STUDY.quotations:
+    assert [figure["id"] for figure in listing.select("figure.quotation")] == [f"quote-{q.id}" for q in real_study.quotations]
+    for quotation in real_study.quotations:
         figure = listing.select_one(f"#quote-{quotation.id}")
         to_theme = figure.find("a", string="Read it in its theme")
         target, fragment = resolve(built_site, listing_path, to_theme["href"])
@@ -48,9 +45,9 @@ def test_quotations_are_in_their_theme_in_order_and_linked_both_ways(built_site:
         theme_path = target
         back = soup(theme_path).select_one(f"#quote-{quotation.id}").find("a", string="All quotations")
         assert resolve(built_site, theme_path, back["href"]) == (listing_path, f"quote-{quotation.id}")
-    for theme in STUDY.themes:
+    for theme in real_study.themes:
         shown = [figure["id"] for figure in soup(built_site / "themes" / theme.id / "index.html").select("figure.quotation")]
-        assert shown == [f"quote-{q.id}" for q in STUDY.quotations_of(theme)]
+        assert shown == [f"quote-{q.id}" for q in real_study.quotations_of(theme)]
 
 
 def test_interpretations_are_set_apart_from_description_and_quotations(built_site: Path) -> None:
@@ -65,7 +62,7 @@ def test_interpretations_are_set_apart_from_description_and_quotations(built_sit
     assert "no interpretation" in no_interpretation.select_one(".editorial-note").get_text()
 
 
-def test_every_citation_links_to_an_existing_reference_entry(built_site: Path) -> None:
+def test_every_citation_links_to_an_existing_reference_entry(built_site: Path, real_study: Study) -> None:
     references_page = built_site / "references" / "index.html"
     anchors = {element["id"] for element in soup(references_page).select(".reference[id]")}
     assert len(anchors) == 33
@@ -76,7 +73,7 @@ def test_every_citation_links_to_an_existing_reference_entry(built_site: Path) -
             assert target == references_page, (page, link)
             assert fragment in anchors, (page, link)
             count += 1
-    assert count >= len(STUDY.citations)
+    assert count >= len(real_study.citations)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +95,7 @@ def test_citations_read_as_apa_author_year(built_site: Path, page: str, expected
     assert expected in texts
 
 
-def test_references_page_is_apa_alphabetical_with_honest_incomplete_entries(built_site: Path) -> None:
+def test_references_page_is_apa_alphabetical_with_honest_incomplete_entries(built_site: Path, real_study: Study) -> None:
     entries = soup(built_site / "references" / "index.html").select(".reference")
     texts = [words(entry.get_text()) for entry in entries]
     assert texts[0].startswith("Abrandt. (1995).")
@@ -107,14 +104,14 @@ def test_references_page_is_apa_alphabetical_with_honest_incomplete_entries(buil
     lawler = next(entry for entry in entries if entry["id"] == "ref-lawler1998")
     assert lawler.find("a")["href"] == "https://doi.org/10.1046/j.1440-1800.1998.520104.x"
     incomplete = [entry["id"] for entry in entries if "reference--incomplete" in entry["class"]]
-    assert len(incomplete) == sum(reference.is_incomplete for reference in STUDY.references) == 14
+    assert len(incomplete) == sum(reference.is_incomplete for reference in real_study.references) == 14
     kindler = next(entry for entry in entries if entry["id"] == "ref-kindler1984")
     assert "Full reference not yet established" in kindler.get_text()
     surnames = [text.split(",")[0].split(".")[0].split(" (")[0] for text in texts]
     assert surnames == sorted(surnames, key=lambda s: s.casefold().replace("ö", "o").replace("é", "e"))
 
 
-def test_journey_map_opens_the_home_page_and_links_every_theme(built_site: Path) -> None:
+def test_journey_map_opens_the_home_page_and_links_every_theme(built_site: Path, real_study: Study) -> None:
     home_path = built_site / "index.html"
     home = soup(home_path)
     journey = home.select_one("figure.journey")
@@ -124,27 +121,27 @@ def test_journey_map_opens_the_home_page_and_links_every_theme(built_site: Path)
     for svg in journey.select("svg"):
         assert svg.find("script") is None
         targets = {resolve(built_site, home_path, a["href"])[0] for a in svg.select("a")}
-        assert targets == {built_site / "themes" / theme.id / "index.html" for theme in STUDY.themes}
-        for stage in STUDY.stages:
+        assert targets == {built_site / "themes" / theme.id / "index.html" for theme in real_study.themes}
+        for stage in real_study.stages:
             assert f"{stage.numeral}. {stage.title}" in words(svg.get_text(" "))
     listed = [a.get_text() for a in journey.select("ol.journey__list ol a")]
-    assert listed == [f"“{theme.label}”" for theme in STUDY.themes]
+    assert listed == [f"“{theme.label}”" for theme in real_study.themes]
     for link in journey.select("ol.journey__list a"):
         assert resolve(built_site, home_path, link["href"])[0].exists()
 
 
-def test_theme_pages_walk_the_journey_with_previous_and_next(built_site: Path) -> None:
-    for index, theme in enumerate(STUDY.themes):
+def test_theme_pages_walk_the_journey_with_previous_and_next(built_site: Path, real_study: Study) -> None:
+    for index, theme in enumerate(real_study.themes):
         page = built_site / "themes" / theme.id / "index.html"
         pager = soup(page).select_one("nav.journey-pager")
         next_link = pager.select_one(".journey-pager__next")
         previous_link = pager.select_one(".journey-pager__previous")
-        if index + 1 < len(STUDY.themes):
-            assert resolve(built_site, page, next_link["href"])[0].parent.name == STUDY.themes[index + 1].id
+        if index + 1 < len(real_study.themes):
+            assert resolve(built_site, page, next_link["href"])[0].parent.name == real_study.themes[index + 1].id
         else:
             assert next_link is None
         if index:
-            assert resolve(built_site, page, previous_link["href"])[0].parent.name == STUDY.themes[index - 1].id
+            assert resolve(built_site, page, previous_link["href"])[0].parent.name == real_study.themes[index - 1].id
         else:
             assert previous_link is None
 
@@ -159,13 +156,13 @@ def test_edit_buttons_open_the_source_files(built_site: Path) -> None:
     assert edit_url("references").endswith("/edit/main/bibliography.bib")
 
 
-def test_navigation_follows_the_journey(built_site: Path) -> None:
+def test_navigation_follows_the_journey(built_site: Path, real_study: Study) -> None:
     nav = soup(built_site / "index.html").select_one("nav.md-nav--primary")
     titles = [words(a.get_text()) for a in nav.select("a.md-nav__link[href]")]
-    order = [theme.label for theme in STUDY.themes]
+    order = [theme.label for theme in real_study.themes]
     positions = [next(i for i, title in enumerate(titles) if title == label) for label in order]
     assert positions == sorted(positions)
-    assert titles.count("Overview") == len(STUDY.stages), "the navigation's own names for the stage pages"
+    assert titles.count("Overview") == len(real_study.stages), "the navigation's own names for the stage pages"
     stage = soup(built_site / "stages" / "starting-out" / "index.html")
     assert stage.title.get_text() == "I. Starting out - Physiotherapists in Balint Group Training"
 
@@ -190,8 +187,8 @@ def test_prose_pages_list_the_references_cited_on_them(built_site: Path, page: s
     assert words(entries[0].get_text()).startswith(first)
 
 
-def test_a_theme_page_stays_small(built_site: Path) -> None:
-    for theme in STUDY.themes:
+def test_a_theme_page_stays_small(built_site: Path, real_study: Study) -> None:
+    for theme in real_study.themes:
         size = (built_site / "themes" / theme.id / "index.html").stat().st_size
         assert size < 60_000, (theme.id, size)
 
@@ -207,7 +204,7 @@ def test_stage_and_theme_pages_say_where_the_reader_is(built_site: Path) -> None
     assert [words(a.get_text()) for a in stage.find(id="the-themes-of-this-stage").find_next("ol").select("a")] == ["“Seeing what is me and what is the patient”", "“I don’t think that you ever learn enough”"]
 
 
-def test_the_whole_study_follows_the_manuscript(built_site: Path) -> None:
+def test_the_whole_study_follows_the_manuscript(built_site: Path, real_study: Study) -> None:
     page = soup(built_site / "study" / "index.html")
     article = page.select_one("article")
     headings = [words(h.get_text()).rstrip("¶") for h in article.select("h1, h2, h3")]
@@ -220,4 +217,4 @@ def test_the_whole_study_follows_the_manuscript(built_site: Path) -> None:
     figure = results.find_next_sibling()
     assert figure.name == "figure" and "journey" in figure["class"], "Figure 1 where the manuscript inserts it"
     assert len(article.select("figure.quotation")) == 15
-    assert len(article.select("section.interpretation")) == sum(p.kind == "interpretation" for t in STUDY.themes for p in t.passages)
+    assert len(article.select("section.interpretation")) == sum(p.kind == "interpretation" for t in real_study.themes for p in t.passages)

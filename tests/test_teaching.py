@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import ROOT, edit, soup, words
+from helpers import edit, soup, words
 
+from build_tools.model import Study
 from build_tools.sources.folders import SourceFolders
-from build_tools.sources.loader import load_study, read_study
-
-STUDY, _ = load_study(SourceFolders(ROOT))
+from build_tools.sources.loader import read_study
 
 
-def test_every_stage_and_theme_has_teaching_notes_shown_apart(built_site: Path) -> None:
-    assert {note.about for note in STUDY.teaching} == {s.id for s in STUDY.stages} | {t.id for t in STUDY.themes}
-    for theme in STUDY.themes:
+def test_every_stage_and_theme_has_teaching_notes_shown_apart(built_site: Path, real_study: Study) -> None:
+    assert {note.about for note in real_study.teaching} == {s.id for s in real_study.stages} | {t.id for t in real_study.themes}
+    for theme in real_study.themes:
         aside = soup(built_site / "themes" / theme.id / "index.html").select_one("aside.teaching")
         assert aside is not None and aside["aria-label"] == "Teaching material, not part of the study"
         assert aside.select_one(".teaching__label").get_text() == "Teaching material, not part of the study"

@@ -1,4 +1,4 @@
-"""The command line: ``python -m build_tools check | new | diff | offline | contributing``.
+"""The command line: ``python -m build_tools check | new | init | diff | offline | contributing``.
 
 Whatever the input, a failure is answered with ``error: ...`` on stderr and exit status 1, never a traceback.
 """
@@ -20,6 +20,7 @@ from ..authoring.scaffold import (
     new_stage,
     new_theme,
 )
+from ..authoring.starter import DEFAULT_TITLE, next_steps, start_study
 from ..authoring.studydiff import DiffError, diff
 from ..sources.folders import SourceFolders
 from ..sources.loader import read_study
@@ -49,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     quote.add_argument("--theme", required=True)
     quote.add_argument("--text", default="", help="the quotation, verbatim ('-' reads it from standard input)")
 
+    init = commands.add_parser("init", help="start a new study site in DIR (a new or empty folder) that builds at once")
+    init.add_argument("folder", metavar="DIR", type=Path, help="the new site's folder (new, or empty)")
+    init.add_argument("--title", default=DEFAULT_TITLE, help=f"the study's title, the site's name (default: {DEFAULT_TITLE!r})")
+
     compare = commands.add_parser("diff", help="what changed in the study between two git revisions, as Markdown")
     compare.add_argument("base")
     compare.add_argument("head", nargs="?", default="HEAD")
@@ -76,6 +81,12 @@ def _run(root: Path, arguments: argparse.Namespace) -> int:
         return _check(root, arguments.strict)
     if arguments.command == "new":
         return _new(root, arguments)
+    if arguments.command == "init":
+        folder = root / arguments.folder  # DIR as named, from the current folder (or from --root)
+        for path in start_study(folder, arguments.title):
+            print(f"wrote {path}")
+        print(next_steps(folder))
+        return 0
     if arguments.command == "diff":
         print(diff(root, arguments.base, arguments.head))
         return 0

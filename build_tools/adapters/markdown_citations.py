@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -98,7 +99,7 @@ class _PendingCitations(Treeprocessor):
         order = [index for index in dict.fromkeys([*self._in_reading_order(root), *sorted(self.citations)]) if index in self.citations]
         assert self.extension.formatter is not None
         rendered = self.extension.formatter.page_html([self.citations[index] for index in order], self.extension.references_url)
-        for index, html in zip(order, rendered):
+        for index, html in zip(order, rendered, strict=True):
             self.md.htmlStash.rawHtmlBlocks[index] = html
         self.citations.clear()
 
@@ -120,7 +121,8 @@ class _BracketedCitation(InlineProcessor):
         super().__init__(pattern)
         self.pending = pending
 
-    def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[override]
+    # InlineProcessor's handleMatch differs from that of Pattern, its base (Markdown's stub says so too)
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:  # type: ignore[override]
         try:
             citation = parse_bracketed(m.group("body"))
         except CitationSyntaxError:
@@ -133,10 +135,11 @@ class _NarrativeCitation(InlineProcessor):
         super().__init__(pattern)
         self.pending = pending
 
-    def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[override]
+    # InlineProcessor's handleMatch differs from that of Pattern, its base (Markdown's stub says so too)
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:  # type: ignore[override]
         citation = parse_narrative(m.group("key"), m.group("locator"))
         return self.pending.placeholder(citation, m.group(0)), m.start(0), m.end(0)
 
 
-def makeExtension(**kwargs: object) -> CitationExtension:
+def makeExtension(**kwargs: Any) -> CitationExtension:
     return CitationExtension(**kwargs)

@@ -32,7 +32,7 @@ def plain_text_meta(page: Page, title: str | None) -> None:
     shown = str(escape(" ".join(own.split())))
     if "title" in page.meta or title is not None or not page.is_homepage:  # Material writes it into <title> as it is
         page.meta["title"] = shown
-    page.title = str(escape(" ".join(in_nav.split()))) if isinstance(in_nav, str) else shown  # type: ignore[misc]
+    page.title = str(escape(" ".join(in_nav.split()))) if isinstance(in_nav, str) else shown
     if "description" in page.meta:
         page.meta["description"] = str(escape(" ".join(str(page.meta["description"]).split())))
     _clean_toc(page.toc.items if page.toc else [])
@@ -83,7 +83,8 @@ def fill_results_section(nav: Any, title: str, study: Study, paths: SitePaths) -
     for item in nav or []:
         if isinstance(item, dict) and title in item:
             item[title] = [  # MkDocs writes a section's title into the navigation as it is: escaped here
-                {str(escape(f"{stage.numeral}. {stage.title}")): [{"Overview": paths.stage(stage)}] + [paths.theme(theme) for theme in study.themes_of(stage)]}
+                {str(escape(f"{stage.numeral}. {stage.title}")): [{"Overview": paths.stage(stage)},
+                                                                  *(paths.theme(theme) for theme in study.themes_of(stage))]}
                 for stage in study.stages
             ]
             return

@@ -100,7 +100,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
                 files.remove(file)
             elif file.src_uri.lower().endswith(".svg") and file.abs_src_path and Path(file.src_dir or "").resolve() == self.docs_dir:
                 files.remove(file)  # published sanitized (what may not be published at all the check refused)
-                files.append(File.generated(config, file.src_uri, content=clean_svg(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))))
+                svg = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+                files.append(File.generated(config, file.src_uri, content=clean_svg(svg)))
         for page in self.plan.pages:
             files.append(self._generated_page(config, page))
         for uri, content in self.plan.files:

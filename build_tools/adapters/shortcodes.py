@@ -39,7 +39,7 @@ class _Shortcodes(Preprocessor):
         output = []
         # A shortcode in code is code: masked as the source check masks it, so both see the same shortcodes.
         masked = mask_code("\n".join(lines)).split("\n")
-        for line, seen in zip(lines, masked):
+        for line, seen in zip(lines, masked, strict=True):
             match = SHORTCODE.match(seen)
             renderer = self.extension.renderers.get(match["name"]) if match else None
             if match is None or renderer is None:

@@ -11,9 +11,10 @@ import hashlib
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias, TypeVar
 
 from ..citations.references import ReferenceList
 from ..model import Article, Passage, Study
@@ -128,7 +129,8 @@ def report(base: str, head: str, before: Study, after: Study, before_refs: Refer
                             "introduction": lambda s: s.introduction}),
         "Themes": _compare({t.id: t for t in before.themes}, {t.id: t for t in after.themes}, lambda t: f"“{t.label}”",
                            {"label": lambda t: t.label, "stage": lambda t: t.stage_id, "order": lambda t: t.order,
-                            "text": lambda t: "\n\n".join(p.markdown if isinstance(p, Passage) else f"{{{{< quote {p.quotation_id} >}}}}" for p in t.parts)}),
+                            "text": lambda t: "\n\n".join(p.markdown if isinstance(p, Passage) else f"{{{{< quote {p.quotation_id} >}}}}"
+                                                            for p in t.parts)}),
         "Quotations": _compare({q.id: q for q in before.quotations}, {q.id: q for q in after.quotations},
                                lambda q: f"{q.id} (theme {q.theme_id})",
                                {"theme": lambda q: q.theme_id, "order": lambda q: q.order, "text": lambda q: q.text},
@@ -149,7 +151,8 @@ def report(base: str, head: str, before: Study, after: Study, before_refs: Refer
                                 lambda a: a.title, {name: _article_field(name) for name in ARTICLE_FIELDS}),
         **(files or {}),
     }
-    return templates("build_tools.authoring", autoescape=False).get_template("diff.md.j2").render(base=_text(base), head=_text(head), sections=sections)
+    template = templates("build_tools.authoring", autoescape=False).get_template("diff.md.j2")
+    return template.render(base=_text(base), head=_text(head), sections=sections)
 
 
 # CommonMark reads a backslash before any ASCII punctuation as that character: these are the
@@ -162,6 +165,7 @@ def _text(value: object) -> str:
     return " ".join(str(value).split()).translate(_MARKDOWN)
 
 
+CONTEXT_WORDS = 3  # an unchanged run longer than twice this shows its first and last words only
 ARTICLE_FIELDS = ("title", "authors", "journal", "publisher", "year", "volume", "issue", "first_page", "last_page", "doi", "postprint")
 
 
@@ -171,7 +175,13 @@ def _article_field(name: str) -> Callable[[Article], str]:
     return lambda article: str(getattr(article, name))
 
 
-def _compare(old: dict, new: dict, title, fields: dict, words_of: str = "", whole: str = "") -> Changes:
+Item = TypeVar("Item")
+# A field's value: from one function, or from a pair (before, after).
+FieldValue: TypeAlias = Callable[[Item], object] | tuple[Callable[[Item], object], Callable[[Item], object]]
+
+
+def _compare(old: Mapping[str, Item], new: Mapping[str, Item], title: Callable[[Item], str],
+             fields: Mapping[str, FieldValue[Item]], words_of: str = "", whole: str = "") -> Changes:
     """Items by id: added, removed, and for those in both, each field that differs.
 
     A field's value comes from one function, or from a pair (before, after) when the two sides
@@ -192,7 +202,7 @@ def _compare(old: dict, new: dict, title, fields: dict, words_of: str = "", whol
                 details.append(f"{name}: {word_diff(str(was), str(now))}")
             elif name == whole:
                 details += [f"was: {_text(was)}", f"now: {_text(now)}"]
-            elif isinstance(was, str) and "\n" in was.strip() or isinstance(now, str) and "\n" in now.strip():
+            elif (isinstance(was, str) and "\n" in was.strip()) or (isinstance(now, str) and "\n" in now.strip()):
                 details.append(f"{name} changed")
             else:
                 details.append(f"{name}: {_text(was)} → {_text(now)}")
@@ -208,7 +218,8 @@ def word_diff(was: str, now: str) -> str:
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag == "equal":
             kept = old[i1:i2]
-            pieces.append(_text(" ".join(kept) if len(kept) <= 6 else f"{' '.join(kept[:3])} … {' '.join(kept[-3:])}"))
+            pieces.append(_text(" ".join(kept) if len(kept) <= 2 * CONTEXT_WORDS
+                                else f"{' '.join(kept[:CONTEXT_WORDS])} … {' '.join(kept[-CONTEXT_WORDS:])}"))
         else:
             if i2 > i1:
                 pieces.append(f"~~{_text(' '.join(old[i1:i2]))}~~")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .model import Citation, Name, Reference
 
 NO_DATE = "n.d."
+ET_AL_FROM = 3  # APA 8.17: a work by three or more authors is cited by the first author's name "et al."
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ def render(citation: Citation, labels: Mapping[str, AuthorDate]) -> RenderedCita
         work = CitedWork(item.key, label.year, item.locator)
         previous = groups[-1] if groups else None
         if previous and names and previous.names == names and not item.prefix and not previous.works[-1].locator:
-            groups[-1] = CitedGroup(names, previous.prefix, previous.works + (work,))
+            groups[-1] = CitedGroup(names, previous.prefix, (*previous.works, work))
         else:
             groups.append(CitedGroup(names, item.prefix, (work,)))
     return RenderedCitation(False, tuple(groups))
@@ -144,13 +145,13 @@ def _names(reference: Reference, ambiguous_surnames: set[str]) -> tuple[str, str
     first = named[0].surname
     if first in ambiguous_surnames and named[0].initials:
         first = f"{named[0].initials} {first}"
-    if len(named) >= 3 or (len(named) < len(creators)):
+    if len(named) >= ET_AL_FROM or (len(named) < len(creators)):
         names = narrative = f"{first} et al."
-    elif len(named) == 2:
+    elif len(named) == 1:
+        names = narrative = first
+    else:  # two authors
         names = f"{first} & {named[1].surname}"
         narrative = f"{first} and {named[1].surname}"
-    else:
-        names = narrative = first
     return names, narrative, " ".join(name.surname for name in named)
 
 

@@ -61,6 +61,7 @@ _VALUE = rf'(?:{_BRACED_VALUE}|"[^"{{}}]*+(?:{_BRACED_VALUE}[^"{{}}]*+)*+"|[0-9]
 _PLAIN_HEAD = re.compile(r"[ \t]*@([A-Za-z]++)\{[\w.:+/-]++\s*+")
 _PLAIN_TOKEN = re.compile(rf",\s*+([A-Za-z][A-Za-z0-9_-]*+)\s*+=\s*+({_VALUE})\s*+(?:,\s*+\Z)?|[\s\S]")
 _NOT_ENTRIES = ("string", "preamble", "comment")
+_NAME_COMMAS = 2  # "von Last, Jr, First": the most commas pybtex reads in one name
 # Three commas outside braces with no " and " between: a name pybtex's Person() may reject. pybtex
 # splits names at " and " after collapsing whitespace, so "\tand" found here too errs on the safe side.
 _CROWDED_NAME = re.compile(rf",(?:(?! [Aa][Nn][Dd] )[^,{{}}]|{_BRACED_VALUE})*+,(?:(?! [Aa][Nn][Dd] )[^,{{}}]|{_BRACED_VALUE})*+,")
@@ -160,7 +161,7 @@ def plain_fields(text: str, start: int = 0, end: int | None = None) -> dict[str,
         return None
     for role in ("author", "editor"):  # pybtex's Person() rejects a name with more than two commas
         names = fields.get(role)
-        if names and names.count(",") > 2 and _CROWDED_NAME.search(names, 1, len(names) - 1):
+        if names and names.count(",") > _NAME_COMMAS and _CROWDED_NAME.search(names, 1, len(names) - 1):
             return None
     return fields
 
@@ -177,7 +178,8 @@ def plainly_correct(fields: Mapping[str, str]) -> bool:
     confidence = fields.get("confidence")
     if confidence is not None and (simple_text(read_value(confidence)) or "").strip().lower() not in CONFIDENCE_LEVELS:
         return False
-    if not (read_value(fields.get("author", "{}")) or read_value(fields.get("editor", "{}")) or simple_text(read_value(fields.get("title", "{}")))):
+    if not (read_value(fields.get("author", "{}")) or read_value(fields.get("editor", "{}"))
+            or simple_text(read_value(fields.get("title", "{}")))):
         return False
     if fields.keys().isdisjoint(LINK_FIELDS):
         return True
@@ -275,11 +277,8 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
         if kind != "string":
             chunks[key] = chunk
             if only is not None and key not in only:  # not shown, yet published: checked, by pybtex only if need be
-                if unchanged:
-                    continue
-                fields = plain_fields(text, start, end)
-                if fields is None or not plainly_correct(fields):
-                    problems.extend(reader.read(text[start:end], line, key, kind)[2])
+                if not unchanged:
+                    problems.extend(_unshown_entry_problems(reader, text, chunk))
                 continue
         source = text[start:end]
         if kind != "string" and known is not None:
@@ -296,6 +295,16 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
         references.extend(read)
     return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, tuple(macros), parsed_entries,
                         text, digests, text_digest)
+
+
+def _unshown_entry_problems(reader: _Reader, text: str, chunk: Chunk) -> list[Problem]:
+    """What is wrong with an entry that is published but not shown: pybtex reads it only if the
+    plain reading does not find it plainly correct."""
+    line, kind, key, start, end = chunk
+    fields = plain_fields(text, start, end)
+    if fields is not None and plainly_correct(fields):
+        return []
+    return reader.read(text[start:end], line, key, kind)[2]
 
 
 class _Reader:

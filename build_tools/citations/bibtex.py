@@ -31,7 +31,8 @@ class HTMLBackend(PybtexHTMLBackend):
     """pybtex's HTML, with the link's address escaped as well: pybtex writes it into ``href`` as it is."""
 
     def format_href(self, url: str, text: str, external: bool = False) -> str:
-        return super().format_href(escape(url), text, external)
+        href: str = super().format_href(escape(url), text, external)
+        return href
 
 
 # One instance of each backend: pybtex's render_as() looks its backend up among entry points on every call.
@@ -90,7 +91,8 @@ def check_entry(reference: Reference, entry: Entry, source: str) -> list[Problem
     problems = []
     given = plain_text(entry.fields.get("confidence", "certain")).strip().lower()
     if given not in CONFIDENCE_LEVELS:
-        problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}': confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, not '{excerpt(given)}'"))
+        problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}': confidence must be one of "
+                                                        f"{', '.join(CONFIDENCE_LEVELS)}, not '{excerpt(given)}'"))
     if not reference.creators and not reference.title:
         problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}' has no author, editor or title to cite it by"))
     for name, message in link_errors(entry.fields).items():
@@ -131,7 +133,7 @@ def latex_text(latex: str) -> Text:
     latex = dashes(latex)
     if "{" not in latex and "}" not in latex:
         return Text(latex)
-    parts: list = []
+    parts: list[Protected | String] = []
     for piece in _BRACED.split(latex):
         if piece.startswith("{") and piece.endswith("}"):
             parts.append(Protected(piece[1:-1]))

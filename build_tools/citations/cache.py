@@ -160,7 +160,8 @@ def name_to_dict(name: Name) -> dict[str, object]:
 def name_from_dict(value: object) -> Name:
     data = record(value, NAME_KEYS)
     last, first, von, junior, is_others = data["last"], data["first"], data["von"], data["junior"], data["is_others"]
-    if isinstance(last, str) and isinstance(first, str) and isinstance(von, str) and isinstance(junior, str) and isinstance(is_others, bool):
+    if (isinstance(last, str) and isinstance(first, str) and isinstance(von, str) and isinstance(junior, str)
+            and isinstance(is_others, bool)):
         return Name(last, first, von, junior, is_others)
     raise TypeError("not a name")
 
@@ -271,9 +272,9 @@ class FormattingCache:
         self.used.add(key)
         found = self.rendered.get(key)
         if found is None:
-            found = self.rendered[key] = render()  # type: ignore[assignment]
+            found = self.rendered[key] = render()
             self.changed = True
-        return found  # type: ignore[return-value]
+        return cast(T, found)  # a key is always rendered by the same kind of render(), so to the same type
 
     def remember(self, digest: str, reference: Reference) -> None:
         """Keep ``reference`` (with where it was last read: unchanged, it is taken as it is)."""

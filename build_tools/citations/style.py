@@ -6,9 +6,9 @@ can ask for it by name. The label is the year with its APA suffix ("1994a").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from pybtex.database import Entry, Person
+from pybtex.database import BibliographyData, Entry, Person
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
@@ -25,7 +25,7 @@ ORDINAL_EDITIONS = {"1": "1st", "2": "2nd", "3": "3rd"}
 class APA7LabelStyle(BaseLabelStyle):
     """Labels are years with APA's suffixes, worked out over all the entries given."""
 
-    def format_labels(self, sorted_entries: Iterable[Entry]):
+    def format_labels(self, sorted_entries: Iterable[Entry]) -> Iterator[str]:
         entries = list(sorted_entries)
         labels = author_dates(reference_from_entry(entry.key, entry) for entry in entries)
         for entry in entries:
@@ -39,7 +39,7 @@ class APA7Style(BaseStyle):
     default_name_style = "lastfirst"
     default_sorting_style = "author_year_title"
 
-    def format_entry(self, label, entry, bib_data=None):
+    def format_entry(self, label: str, entry: Entry, bib_data: BibliographyData | None = None) -> FormattedEntry:
         kind = entry.type.lower()
         formatter = getattr(self, f"_format_{kind}", self._format_misc)
         return FormattedEntry(entry.key, formatter(entry, label), label)
@@ -155,9 +155,10 @@ def _name_list(persons: list[Person], initials_first: bool = False) -> Text:
     if len(names) <= 1:
         return Text(*names)
     with_initials = any(name_from_person(person).initials for person in persons)
-    if initials_first or not with_initials:
-        return Text(", ".join(names[:-1]) + (", & " if len(names) > 2 else " & ") + names[-1])
-    return Text(", ".join(names[:-1]) + ", & " + names[-1])
+    *others, last = names
+    if initials_first or not with_initials:  # "A & B", but "A, B, & C"
+        return Text(", ".join(others) + (", & " if len(others) > 1 else " & ") + last)
+    return Text(", ".join(others) + ", & " + last)
 
 
 def _person(person: Person, initials_first: bool) -> str:

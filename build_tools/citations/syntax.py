@@ -90,9 +90,8 @@ def find_citations(markdown: str, path: str, first_line: int = 1) -> list[FoundC
     found = []
     for offset, line, citation, error in _citations_in(markdown):
         location = Location(path, first_line + line)
-        if citation is not None:
-            citation = Citation(citation.items, citation.narrative, location)
-        found.append(FoundCitation(citation, path, location.line, offset, error))
+        located = Citation(citation.items, citation.narrative, location) if citation is not None else None
+        found.append(FoundCitation(located, path, location.line, offset, error))
     return found
 
 

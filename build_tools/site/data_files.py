@@ -92,11 +92,14 @@ def study_json(study: Study, references: list[dict[str, Any]], site_name: str) -
         },
         "stages": [{"id": s.id, "number": s.number, "numeral": s.numeral, "title": s.title, "subtitle": s.subtitle,
                     "introduction": s.introduction.strip(), "themes": [t.id for t in study.themes_of(s)]} for s in study.stages],
-        "themes": [{"id": t.id, "label": t.label, "stage": t.stage_id, "order": t.order, "codebook_guid": str(uuid.uuid5(space, f"theme:{t.id}")),
+        "themes": [{"id": t.id, "label": t.label, "stage": t.stage_id, "order": t.order,
+                    "codebook_guid": str(uuid.uuid5(space, f"theme:{t.id}")),
                     "parts": [{"kind": p.kind, "markdown": p.markdown.strip()} if isinstance(p, Passage)
-                              else {"kind": "quotation", "quotation": p.quotation_id} for p in t.parts if isinstance(p, (Passage, QuotationPlacement))]}
+                              else {"kind": "quotation", "quotation": p.quotation_id}
+                              for p in t.parts if isinstance(p, (Passage, QuotationPlacement))]}
                    for t in study.themes],
-        "quotations": [{"id": q.id, "theme": q.theme_id, "order": q.order, "text": q.text.strip(), "speaker": None} for q in study.quotations],
+        "quotations": [{"id": q.id, "theme": q.theme_id, "order": q.order, "text": q.text.strip(), "speaker": None}
+                       for q in study.quotations],
         "references": references,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

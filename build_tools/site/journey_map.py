@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from ..model import Stage, Study, Theme
@@ -109,7 +110,8 @@ def _horizontal(study: Study) -> JourneyMap:
     upper = header + LINE_HEIGHT * (most_lines + 1) + STOP_RADIUS + 14
     lower = upper + 80
     height = lower + STOP_RADIUS + 14 + LINE_HEIGHT * (most_lines + 1) + MARGIN
-    stages, stops = [], []
+    stages: list[MapStage] = []
+    stops: list[MapStop] = []
     for column_index, stage in enumerate(study.stages):
         x0 = column_index * column
         themes = study.themes_of(stage)
@@ -131,7 +133,8 @@ def _vertical(study: Study) -> JourneyMap:
     """The same journey running down the page, for narrow screens."""
     width, road_x, row = 340.0, 30.0, 26.0
     text_x = road_x + STOP_RADIUS + 12
-    stages, stops = [], []
+    stages: list[MapStage] = []
+    stops: list[MapStop] = []
     y = MARGIN
     for stage in study.stages:
         top = y
@@ -154,7 +157,7 @@ def _road(points: list[tuple[float, float]], horizontal: bool) -> str:
     if not points:
         return ""
     path = [f"M {points[0][0]:g} {points[0][1]:g}"]
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in pairwise(points):
         if horizontal:
             middle = (x0 + x1) / 2
             path.append(f"C {middle:g} {y0:g}, {middle:g} {y1:g}, {x1:g} {y1:g}")

@@ -8,30 +8,21 @@ Markdown sources (``../themes/x.md``), so MkDocs turns them into URLs and valida
 from __future__ import annotations
 
 import posixpath
-import re
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from ..citations.apa import is_known, render, segments
-from ..citations.cache import digest_of
-from ..citations.metadata import reference_tags, scholarly_article
-from ..citations.references import ReferenceList
-from ..citations.syntax import parse_bracketed, parse_narrative
 from ..citations.formatter import CitationFormatter
-from .options import SiteOptions
-from .data_files import codebook, study_json, study_schema, taguette_csv
-from .journey_map import arrange, caption, counted
+from ..citations.references import ReferenceList
 from ..markup import demote_headings, section
 from ..model import Page, Passage, QuotationPlacement, Stage, Study, Theme
-from ..citations.model import Citation, Reference
-from ..sanitizer import clean_html
 from ..templating import templates
-
+from .data_files import codebook, study_json, study_schema, taguette_csv
+from .journey_map import arrange, caption, counted
+from .metadata import reference_tags, scholarly_article
+from .options import SiteOptions
 
 REFERENCES_PLACEHOLDER = "<!-- study:references -->"
 JOURNEY_HERE_STAGES = 9
@@ -147,7 +138,7 @@ class StudyRenderer:
         files: list[tuple[str, str | bytes]] = [(self.paths.bibliography, self.references.bibliography.text)]
         article = self.study.article
         if article is not None:
-            from ..citations.article_formats import article_bibtex, article_csl_json, article_ris  # pybtex, only for an article
+            from .article_formats import article_bibtex, article_csl_json, article_ris  # pybtex, only for an article
 
             files += [(self.paths.article_bibtex, article_bibtex(article)), (self.paths.article_ris, article_ris(article)),
                       (self.paths.article_csl, article_csl_json(article))]
@@ -188,8 +179,8 @@ class StudyRenderer:
             Backend as MarkdownBackend,  # pybtex only where an article is cited
         )
 
-        from ..citations.article_formats import article_entry
         from ..citations.style import APA7Style
+        from .article_formats import article_entry
 
         # pybtex's Markdown escapes Markdown and HTML; "@" is this site's own syntax (a citation), escaped too.
         citation = APA7Style().format_entry(article.year, article_entry(article)).text.render(MarkdownBackend()).replace("@", "\\@")

@@ -77,7 +77,7 @@ def plan_site(renderer: StudyRenderer, options: SiteOptions, nav_order: Mapping[
     return SitePlan(
         pages=tuple(PlannedPage(page.uri, page.title, _without_settings_from_sources(page.markdown), page.source, page.in_nav)
                     for page in pages),
-        files=tuple(renderer.downloads() + (renderer.data_files() if study.themes else [])),
+        files=(*renderer.downloads(), *(renderer.data_files() if study.themes else [])),
         # The whole-study page repeats the other pages: its citations are not listed as further places.
         cited_in={key: tuple(citing for citing in places if citing.uri != paths.whole_study) for key, places in cited_in.items()},
         cited_on=_keys_by_page(cited_in),

@@ -55,7 +55,8 @@ def has_front_matter(text: str) -> bool:
 def read_source(path: str, text: str) -> SourceDocument:
     """Parse ``text`` (the contents of ``path``, with LF line ends); problems are collected, never raised."""
     if not has_front_matter(text):
-        return SourceDocument(path, {}, text, 1, problems=(Problem(path, 1, "missing front matter: the file must start with a line '---'"),))
+        return SourceDocument(path, {}, text, 1, problems=(Problem(path, 1, "missing front matter: "
+                                                                            "the file must start with a line '---'"),))
     found = _FRONT_MATTER.match(text)
     if found is None:
         return SourceDocument(path, {}, "", text.count("\n") + 1, problems=(Problem(
@@ -64,6 +65,10 @@ def read_source(path: str, text: str) -> SourceDocument:
     yaml_text = found.group(1)
     body = text[found.end():]
     body_line = yaml_text.count("\n") + 3
+
+    def refused(line: int, message: str, column: int = 1) -> SourceDocument:
+        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, line, message, column=column),))
+
     try:
         fields, repeated = _parse_fields(yaml_text, first_line=2)
     except yaml.MarkedYAMLError as error:
@@ -71,20 +76,21 @@ def read_source(path: str, text: str) -> SourceDocument:
         line = mark.line + 2 if mark else 1
         column = mark.column + 1 if mark else 1
         reason = error.problem or error.context or "invalid YAML"
-        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, line, f"broken YAML in front matter: {reason}", column=column),))
+        return refused(line, f"broken YAML in front matter: {reason}", column)
     except yaml.YAMLError as error:
-        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"broken YAML in front matter: {excerpt(str(error), 200)}"),))
+        return refused(2, f"broken YAML in front matter: {excerpt(str(error), 200)}")
     except (ValueError, TypeError, OverflowError) as error:  # a value YAML reads but cannot build: 2000-02-30
-        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"broken YAML in front matter: {excerpt(str(error), 200)}"),))
+        return refused(2, f"broken YAML in front matter: {excerpt(str(error), 200)}")
     except _TooLarge as error:
-        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, f"front matter refused: {error}"),))
+        return refused(2, f"front matter refused: {error}")
     if fields is None:
-        return SourceDocument(path, {}, body, body_line, problems=(Problem(path, 2, "front matter must be a list of 'name: value' fields (MkDocs "
-                                                                                        "would show these lines as text)"),))
-    problems = [Problem(path, line, f"field '{excerpt(name)}' is given twice (first at line {fields[name].line})") for name, line in repeated]
+        return refused(2, "front matter must be a list of 'name: value' fields (MkDocs would show these lines as text)")
+    problems = [Problem(path, line, f"field '{excerpt(name)}' is given twice (first at line {fields[name].line})")
+                for name, line in repeated]
     if not FORBIDDEN.search(yaml_text):  # written as characters, the text check reports them already
         problems += [Problem(path, field.line, f"field '{excerpt(name)}' holds a control character (a YAML escape such as "
-                                               "\\x01?) that cannot be published") for name, field in fields.items() if has_forbidden(field.value)]
+                                               "\\x01?) that cannot be published")
+                     for name, field in fields.items() if has_forbidden(field.value)]
     return SourceDocument(path, fields, body, body_line, problems=tuple(problems))
 
 

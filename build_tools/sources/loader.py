@@ -94,8 +94,9 @@ def read_study(folders: SourceFolders, complete_bibliography: bool = True,
     theme_docs = _read_folder(folders, folders.themes, problems)
     quotation_docs = _read_folder(folders, folders.quotes, problems)
     teaching_docs = _read_folder(folders, folders.teaching, problems)
-    page_docs = [doc for doc in _read_folder(folders, folders.content, problems, recursive=True, front_matter_required=False)
-                 if not _is_within(doc.path, folders.stages) and not _is_within(doc.path, folders.teaching)]
+    # Pages are the rest of the docs folder: stage and teaching files are read once, as what they are.
+    page_docs = _read_folder(folders, folders.content, problems, recursive=True, front_matter_required=False,
+                             skip=(folders.stages, folders.teaching))
 
     stages = _load_each(stage_docs, lambda doc: _stage(doc, problems))
     stages.sort(key=lambda stage: stage.number)
@@ -121,21 +122,11 @@ def read_study(folders: SourceFolders, complete_bibliography: bool = True,
         _unique(members, "order", f"order in theme '{theme_id}'", problems)
     broken["quotation"] = _claimed_ids(quotation_docs) - {quotation.id for quotation in quotations}
     _check_placements(themes, quotations, broken["quotation"], problems)
-    teaching = [note for doc in teaching_docs if (note := _teaching(doc, stage_ids, theme_ids, {q.id: q for q in quotations}, broken, problems))]
+    quotations_by_id = {quotation.id: quotation for quotation in quotations}
+    teaching = [note for doc in teaching_docs if (note := _teaching(doc, stage_ids, theme_ids, quotations_by_id, broken, problems))]
     _unique(teaching, "about", "teaching note for", problems)
 
-    articles: list[tuple[SourceDocument, Article]] = []
-    for document in page_docs:
-        if document.fields and not document.problems:
-            found = check_fields(document, "page") or _theme_names(document, settings)
-            problems.extend(found)
-            article, article_problems = read_article(document) if not found else (None, [])
-            problems.extend(article_problems)
-            articles += [(document, article)] if article else []
-    if len(articles) > 1:  # one study, one article: a second block would replace the first's metadata on every page
-        problems += [Problem(document.path, document.line_of("article"), "the article is described on more than one page "
-                             f"({', '.join(other.path for other, _ in articles)}): keep one") for document, _ in articles]
-    article = articles[0][1] if articles else None
+    article = _article(page_docs, settings, problems)
     citations = _citations(folders, stage_docs, themes, page_docs, known_keys, problems)
     problems += _markup(stage_docs, theme_docs, themes, quotation_docs, teaching_docs, page_docs, settings)
     bibliography = None
@@ -172,6 +163,22 @@ def _claimed_ids(documents: list[SourceDocument]) -> set[str]:
     return claimed
 
 
+def _article(page_docs: list[SourceDocument], settings: SiteSettings, problems: list[Problem]) -> Article | None:
+    """The article the study publishes, from the one page that describes it; every page's fields are checked."""
+    articles: list[tuple[SourceDocument, Article]] = []
+    for document in page_docs:
+        if document.fields and not document.problems:
+            found = check_fields(document, "page") or _theme_names(document, settings)
+            problems.extend(found)
+            article, article_problems = read_article(document) if not found else (None, [])
+            problems.extend(article_problems)
+            articles += [(document, article)] if article else []
+    if len(articles) > 1:  # one study, one article: a second block would replace the first's metadata on every page
+        problems.extend(Problem(document.path, document.line_of("article"), "the article is described on more than one page "
+                                f"({', '.join(other.path for other, _ in articles)}): keep one") for document, _ in articles)
+    return articles[0][1] if articles else None
+
+
 def _read_bibliography(folders: SourceFolders, problems: list[Problem]) -> str | None:
     path = folders.path(folders.bibliography)
     shown = display_path(path, folders.root)
@@ -182,7 +189,7 @@ def _read_bibliography(folders: SourceFolders, problems: list[Problem]) -> str |
 
 
 def _read_folder(folders: SourceFolders, folder: str, problems: list[Problem], recursive: bool = False,
-                 front_matter_required: bool = True) -> list[SourceDocument]:
+                 front_matter_required: bool = True, skip: tuple[str, ...] = ()) -> list[SourceDocument]:
     directory = folders.path(folder)
     if not directory.is_dir():
         return []
@@ -193,6 +200,8 @@ def _read_folder(folders: SourceFolders, folder: str, problems: list[Problem], r
     documents = []
     for path in sorted(directory.rglob("*.md") if recursive else directory.glob("*.md")):
         shown = display_path(path, folders.root)
+        if any(_is_within(shown, posixpath.normpath(other)) for other in skip):
+            continue
         named = name_problem(path.relative_to(directory).as_posix(), shown)
         if named:
             problems.append(named)
@@ -208,7 +217,8 @@ def _read_folder(folders: SourceFolders, folder: str, problems: list[Problem], r
             continue
         document = read_source(shown, text)
         problems.extend(document.problems)
-        if not front_matter_required and not document.problems and (has_front_matter(document.body) or _MULTIMARKDOWN_META.match(document.body)):
+        if (not front_matter_required and not document.problems
+                and (has_front_matter(document.body) or _MULTIMARKDOWN_META.match(document.body))):
             # A page's text can open a generated page (the references page's introduction), where
             # MkDocs would read these lines as that page's settings.
             problems.append(Problem(shown, document.body_line, "the page's text starts like page settings ('---' or 'name: value'): "
@@ -284,6 +294,11 @@ def _stage(document: SourceDocument, problems: list[Problem]) -> Stage | None:
                  Location(document.path, document.front_matter_line))
 
 
+def _unknown(what: str, name: str, known: Iterable[str]) -> str:
+    """The message for a name that refers to nothing: "unknown theme 'x' (did you mean 'y'?)"."""
+    return f"unknown {what} '{excerpt(name)}'{did_you_mean(name, known)}"
+
+
 def _theme(document: SourceDocument, stages: dict[str, Stage], broken: dict[str, set[str]], problems: list[Problem]) -> Theme | None:
     values = _fields(document, "theme", problems)
     if values is None:
@@ -291,25 +306,28 @@ def _theme(document: SourceDocument, stages: dict[str, Stage], broken: dict[str,
     if values["stage"] in broken["stage"]:
         return None
     if values["stage"] not in stages:
-        problems.append(Problem(document.path, document.line_of("stage"), f"unknown stage '{excerpt(values['stage'])}'{did_you_mean(values['stage'], stages)}"))
+        problems.append(Problem(document.path, document.line_of("stage"), _unknown("stage", values["stage"], stages)))
         return None
     parts, body_problems = parse_theme_body(document.body, document.path, document.body_line)
     problems.extend(body_problems)
-    return Theme(values["id"], values["label"], values["stage"], values["order"], parts, Location(document.path, document.front_matter_line))
+    return Theme(values["id"], values["label"], values["stage"], values["order"], parts,
+                 Location(document.path, document.front_matter_line))
 
 
-def _quotation(document: SourceDocument, themes: dict[str, Theme], broken: dict[str, set[str]], problems: list[Problem]) -> Quotation | None:
+def _quotation(document: SourceDocument, themes: dict[str, Theme], broken: dict[str, set[str]],
+               problems: list[Problem]) -> Quotation | None:
     values = _fields(document, "quotation", problems)
     if values is None:
         return None
     if values["theme"] in broken["theme"]:
         return None
     if values["theme"] not in themes:
-        problems.append(Problem(document.path, document.line_of("theme"), f"unknown theme '{excerpt(values['theme'])}'{did_you_mean(values['theme'], themes)}"))
+        problems.append(Problem(document.path, document.line_of("theme"), _unknown("theme", values["theme"], themes)))
         return None
     text = document.body.strip()
     if not text:
-        problems.append(Problem(document.path, document.body_line, "the quotation is empty: write the informant's words below the front matter"))
+        problems.append(Problem(document.path, document.body_line,
+                                "the quotation is empty: write the informant's words below the front matter"))
         return None
     return Quotation(values["id"], values["theme"], values["order"], text + "\n", Location(document.path, document.front_matter_line))
 
@@ -323,7 +341,7 @@ def _teaching(document: SourceDocument, stages: dict[str, Stage], themes: dict[s
     if about in broken["stage"] or about in broken["theme"]:
         return None
     if about not in stages and about not in themes:
-        problems.append(Problem(document.path, document.line_of("about"), f"unknown stage or theme '{excerpt(about)}'{did_you_mean(about, [*stages, *themes])}"))
+        problems.append(Problem(document.path, document.line_of("about"), _unknown("stage or theme", about, [*stages, *themes])))
         return None
     activities = {}
     for kind in ("questions", "prompts"):
@@ -331,7 +349,7 @@ def _teaching(document: SourceDocument, stages: dict[str, Stage], themes: dict[s
         for activity in activities[kind]:
             for quotation_id in activity.quotations:
                 if quotation_id not in quotations and quotation_id not in broken["quotation"]:
-                    problems.append(Problem(document.path, document.line_of(kind), f"unknown quotation '{excerpt(quotation_id)}'{did_you_mean(quotation_id, quotations)}"))
+                    problems.append(Problem(document.path, document.line_of(kind), _unknown("quotation", quotation_id, quotations)))
     return TeachingNote(about, tuple(aim.strip() for aim in values["aims"]), activities["questions"], activities["prompts"],
                         document.body.strip(), Location(document.path, document.front_matter_line))
 
@@ -340,7 +358,10 @@ def _page(document: SourceDocument, folders: SourceFolders) -> Page:
     uri = posixpath.relpath(document.path, folders.content)
     title = document.fields.get("title")
     heading = re.search(r"^#\s+(.+?)\s*$", document.body, re.MULTILINE)
-    shown = title.value if title and isinstance(title.value, str) else heading.group(1) if heading else posixpath.splitext(posixpath.basename(uri))[0]
+    if title and isinstance(title.value, str):
+        shown = title.value
+    else:
+        shown = heading.group(1) if heading else posixpath.splitext(posixpath.basename(uri))[0]
     settings = tuple((name, json.dumps(field.value, sort_keys=True, default=str)) for name, field in document.fields.items()
                      if name not in ("title", "article"))
     return Page(uri, shown, document.body, Location(document.path, document.body_line), settings)
@@ -392,21 +413,27 @@ def _check_placements(themes: list[Theme], quotations: list[Quotation], broken: 
             if placement.quotation_id in broken:
                 continue
             if quotation is None:
-                problems.append(Problem(theme.source.path, placement.line, f"unknown quotation '{excerpt(placement.quotation_id)}'{did_you_mean(placement.quotation_id, by_id)}"))
+                problems.append(Problem(theme.source.path, placement.line, _unknown("quotation", placement.quotation_id, by_id)))
             elif quotation.theme_id != theme.id:
-                problems.append(Problem(theme.source.path, placement.line, f"quotation '{quotation.id}' belongs to theme '{quotation.theme_id}' ({quotation.source.path}), not to '{theme.id}'"))
+                problems.append(Problem(theme.source.path, placement.line,
+                                        f"quotation '{quotation.id}' belongs to theme '{quotation.theme_id}' "
+                                        f"({quotation.source.path}), not to '{theme.id}'"))
             elif quotation.id in seen:
-                problems.append(Problem(theme.source.path, placement.line, f"quotation '{quotation.id}' is placed twice (first at line {seen[quotation.id]})"))
+                problems.append(Problem(theme.source.path, placement.line,
+                                        f"quotation '{quotation.id}' is placed twice (first at line {seen[quotation.id]})"))
             seen.setdefault(placement.quotation_id, placement.line)
         own = by_theme.get(theme.id, [])
         for quotation in own:
             if quotation.id not in seen:
-                problems.append(Problem(quotation.source.path, quotation.source.line, f"quotation '{quotation.id}' is not placed in its theme: add '{{{{< quote {quotation.id} >}}}}' to {theme.source.path}"))
+                problems.append(Problem(quotation.source.path, quotation.source.line,
+                                        f"quotation '{quotation.id}' is not placed in its theme: "
+                                        f"add '{{{{< quote {quotation.id} >}}}}' to {theme.source.path}"))
         own_ids = {quotation.id for quotation in own}
         placed_order = [placement.quotation_id for placement in placements if placement.quotation_id in own_ids]
         expected = [quotation.id for quotation in own if quotation.id in placed_order]
         if placed_order != expected and len(set(placed_order)) == len(placed_order):
-            problems.append(Problem(theme.source.path, placements[0].line, f"quotations are placed in the order {', '.join(placed_order)} but their 'order' fields say {', '.join(expected)}"))
+            problems.append(Problem(theme.source.path, placements[0].line, f"quotations are placed in the order {', '.join(placed_order)} "
+                                                                           f"but their 'order' fields say {', '.join(expected)}"))
 
 
 def _markup(stage_docs: list[SourceDocument], theme_docs: list[SourceDocument], themes: list[Theme], quotation_docs: list[SourceDocument],
@@ -434,7 +461,8 @@ def _citations(folders: SourceFolders, stage_docs: list[SourceDocument], themes:
         found += find_citations(document.body, document.path, document.body_line)
         for shortcode in find_shortcodes(document.body, document.body_line):
             if shortcode.name not in PAGE_SHORTCODES:
-                problems.append(Problem(document.path, shortcode.line, f"unknown shortcode '{excerpt(shortcode.name)}' (pages know: {', '.join(PAGE_SHORTCODES)})"))
+                problems.append(Problem(document.path, shortcode.line, f"unknown shortcode '{excerpt(shortcode.name)}' "
+                                                                       f"(pages know: {', '.join(PAGE_SHORTCODES)})"))
             elif len(shortcode.args) != PAGE_SHORTCODES[shortcode.name]:
                 problems.append(Problem(document.path, shortcode.line, f"the shortcode '{shortcode.name}' takes no arguments: "
                                                                        f"write '{{{{< {shortcode.name} >}}}}'"))
@@ -445,7 +473,7 @@ def _citations(folders: SourceFolders, stage_docs: list[SourceDocument], themes:
             continue
         for cited in item.citation.items:
             if keys is not None and cited.key not in keys:
-                problems.append(Problem(item.path, item.line, f"unknown citation key '{excerpt(cited.key)}'{did_you_mean(cited.key, keys)}"))
+                problems.append(Problem(item.path, item.line, _unknown("citation key", cited.key, keys)))
         citations.append(item.citation)
     return citations
 
@@ -457,7 +485,8 @@ def _warn_about_references(bibliography: Bibliography, citations: list[Citation]
         if reference.key not in cited:
             problems.append(Problem(where.path, where.line, f"reference '{excerpt(reference.key)}' is never cited", "warning"))
         if reference.is_incomplete:
-            problems.append(Problem(where.path, where.line, f"reference '{excerpt(reference.key)}' is incomplete: its full reference is not established", "warning"))
+            problems.append(Problem(where.path, where.line, f"reference '{excerpt(reference.key)}' is incomplete: "
+                                                            "its full reference is not established", "warning"))
 
 
 def _unique(items: Iterable[Any], attribute: str, what: str, problems: list[Problem]) -> None:

@@ -24,11 +24,13 @@ Kind = Literal["stage", "theme", "quotation", "page", "teaching"]
 KINDS: tuple[Kind, ...] = ("stage", "theme", "quotation", "page", "teaching")
 TYPE_NAMES = {"integer": "a whole number", "string": "text", "array": "a list", "object": "a block of fields",
               "number": "a number", "boolean": "true or false"}
+SHOWN_LENGTH = 60  # the characters of a value that a message quotes
 
 
 @cache
 def schema(kind: Kind) -> dict[str, Any]:
-    return json.loads((files("build_tools.sources") / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads((files("build_tools.sources") / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 @cache
@@ -40,7 +42,8 @@ def _validator(kind: Kind) -> Draft202012Validator:
     checker = Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
     strict = validators.extend(Draft202012Validator, type_checker=checker, validators={"pattern": _pattern})
-    return strict(schema(kind))
+    validator: Draft202012Validator = strict(schema(kind))
+    return validator
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, _: Any) -> Iterator[ValidationError]:
@@ -70,38 +73,41 @@ def _messages(error: ValidationError) -> list[tuple[str, str | None]]:
     where = excerpt(_name(error.absolute_path))
     prefix = f"{where}: " if where else ""
     subschema = error.schema if isinstance(error.schema, dict) else {}
+    # Set on every error a validator yields (jsonschema's types also allow them unset).
+    instance: Any = error.instance
+    value: Any = error.validator_value
     if error.validator == "required":
-        missing = [name for name in error.validator_value if name not in error.instance]
+        missing = [name for name in value if name not in instance]
         return [(f"{prefix}missing field '{name}'", None) for name in missing]
     if error.validator == "additionalProperties":
         known = list(subschema.get("properties", {}))
-        unknown = [name for name in error.instance if name not in known]
+        unknown = [name for name in instance if name not in known]
         listing = f" (known fields: {', '.join(known)})"
         return [(f"{prefix}unknown field '{excerpt(name)}'{did_you_mean(str(name), known, listing)}", str(name)) for name in unknown]
     if error.validator == "type":
-        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return [(f"field '{where}' must be {' or '.join(TYPE_NAMES.get(t, t) for t in wanted)}, not {_shown(error.instance)}", None)]
+        wanted = value if isinstance(value, list) else [value]
+        return [(f"field '{where}' must be {' or '.join(TYPE_NAMES.get(t, str(t)) for t in wanted)}, not {_shown(instance)}", None)]
     if error.validator == "pattern":
-        return [(f"field '{where}' {subschema.get('x-message', 'has the wrong form')}, not {_shown(error.instance)}", None)]
+        return [(f"field '{where}' {subschema.get('x-message', 'has the wrong form')}, not {_shown(instance)}", None)]
     if error.validator in ("minLength", "minItems"):
         return [(f"field '{where}' is empty", None)]
     if error.validator in ("maximum", "minimum") and subschema.get("x-message"):
-        return [(f"field '{where}' {subschema['x-message']}, not {_shown(error.instance)}", None)]
+        return [(f"field '{where}' {subschema['x-message']}, not {_shown(instance)}", None)]
     if error.validator == "minimum":
-        return [(f"field '{where}' must be {error.validator_value} or more, not {_shown(error.instance)}", None)]
+        return [(f"field '{where}' must be {value} or more, not {_shown(instance)}", None)]
     if error.validator == "maximum":
-        return [(f"field '{where}' must be {error.validator_value} or less, not {_shown(error.instance)}", None)]
+        return [(f"field '{where}' must be {value} or less, not {_shown(instance)}", None)]
     if error.validator == "maxLength":
-        return [(f"field '{where}' is longer than {error.validator_value} characters", None)]
+        return [(f"field '{where}' is longer than {value} characters", None)]
     if error.validator == "enum":
-        return [(f"field '{where}': {_shown(error.instance)} is not one of {', '.join(map(repr, error.validator_value))}", None)]
+        return [(f"field '{where}': {_shown(instance)} is not one of {', '.join(map(repr, value))}", None)]
     return [(f"{prefix}{excerpt(error.message, 200)}", None)]
 
 
 def _shown(value: Any) -> str:
     """A value as a message quotes it: exactly (a line break shows as \\n), and short."""
     if isinstance(value, str):
-        return repr(value if len(value) <= 60 else value[:59] + "…")
+        return repr(value if len(value) <= SHOWN_LENGTH else value[:SHOWN_LENGTH - 1] + "…")
     return excerpt(value)
 
 

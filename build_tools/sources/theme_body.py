@@ -38,7 +38,7 @@ def parse_theme_body(body: str, path: str, first_line: int) -> tuple[tuple[Theme
             parts.append(Passage(kind, text + "\n", buffer_line + leading))  # type: ignore[arg-type]
         buffer.clear()
 
-    for index, (line, masked) in enumerate(zip(body.split("\n"), masked_lines)):
+    for index, (line, masked) in enumerate(zip(body.split("\n"), masked_lines, strict=True)):
         number = first_line + index
         shortcode = SHORTCODE.match(masked)
         opening = _OPEN.match(masked)
@@ -53,16 +53,19 @@ def parse_theme_body(body: str, path: str, first_line: int) -> tuple[tuple[Theme
                 problems.append(Problem(path, number, f"unknown block '::: {opening['kind']}': use '::: interpretation'"))
                 continue
             if kind != "description":
-                problems.append(Problem(path, number, f"'::: {opening['kind']}' inside another block: close the one opened at line {open_line} with ':::' first"))
+                problems.append(Problem(path, number, f"'::: {opening['kind']}' inside another block: "
+                                                      f"close the one opened at line {open_line} with ':::' first"))
                 continue
             flush()
             kind, buffer_line, open_line = opening["kind"], number + 1, number
         elif shortcode:
             if shortcode["name"] != "quote" or len(shortcode["args"].split()) != 1:
-                problems.append(Problem(path, number, f"unknown shortcode '{excerpt(line.strip())}': a theme places a quotation with '{{{{< quote ID >}}}}'"))
+                problems.append(Problem(path, number, f"unknown shortcode '{excerpt(line.strip())}': "
+                                                      "a theme places a quotation with '{{< quote ID >}}'"))
                 continue
             if kind != "description":
-                problems.append(Problem(path, number, f"a quotation cannot stand inside the {kind} opened at line {open_line}: close it with ':::' before the quotation"))
+                problems.append(Problem(path, number, f"a quotation cannot stand inside the {kind} opened at line {open_line}: "
+                                                      "close it with ':::' before the quotation"))
                 continue
             flush()
             parts.append(QuotationPlacement(shortcode["args"].split()[0], number))

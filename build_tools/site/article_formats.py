@@ -13,13 +13,13 @@ from ..templating import templates
 
 
 def citation_key(article: Article) -> str:
-    """``abrandtdahlgren2000``: first author's family name, ASCII letters only, and the year."""
+    """``vandenberg2000`` for "van den Berg" (2000): first author's family name, ASCII letters only, and the year."""
     family = unicodedata.normalize("NFKD", article.authors[0].family)
     return re.sub(r"[^a-z]", "", family.lower()) + article.year
 
 
 def article_entry(article: Article) -> Entry:
-    # The title is given as published, already in sentence case: braces keep its capitals (Balint).
+    # The title is given as published, already in sentence case: braces keep its capitals (proper names).
     fields = {"title": f"{{{article.title}}}", "journal": article.journal, "year": article.year, "volume": article.volume,
               "number": article.issue, "pages": "--".join(p for p in (article.first_page, article.last_page) if p),
               "doi": article.doi, "publisher": article.publisher}
@@ -28,17 +28,18 @@ def article_entry(article: Article) -> Entry:
 
 
 def article_bibtex(article: Article) -> str:
-    # Braces keep family names like "Abrandt Dahlgren" whole for BibTeX's name parser.
+    # Braces keep family names of two words ("Ladson Billings") whole for BibTeX's name parser.
     entry = article_entry(article)
     entry.persons["author"] = [
         Person(f"{{{author.family}}}, {author.given}" if " " in author.family else f"{author.family}, {author.given}")
         for author in article.authors
     ]
-    return BibliographyData({citation_key(article): entry}).to_string("bibtex")
+    bibtex: str = BibliographyData({citation_key(article): entry}).to_string("bibtex")
+    return bibtex
 
 
 def article_ris(article: Article) -> str:
-    return templates("build_tools.citations", autoescape=False).get_template("article.ris.j2").render(article=article)
+    return templates("build_tools.site", autoescape=False).get_template("formats/article.ris.j2").render(article=article)
 
 
 def article_csl_json(article: Article) -> str:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..citations.model import Reference
+from ..citations.references import ReferenceList
 from ..model import Article
 from ..urls import UnsafeURL, bare_doi
-from .model import Reference
-from .references import ReferenceList
 
 
 def reference_tags(reference: Reference, references: ReferenceList) -> list[tuple[str, str]]:
     """One ``citation_reference`` as Highwire name=value pairs; only what the entry establishes."""
     fields = references.fields(reference.key)
     pairs = [("citation_title", reference.title)] if reference.title else []
-    pairs += [("citation_author", name.surname + (f", {name.initials}" if name.initials else "")) for name in reference.creators if not name.is_others]
+    pairs += [("citation_author", name.surname + (f", {name.initials}" if name.initials else ""))
+              for name in reference.creators if not name.is_others]
     pairs += [("citation_publication_date", reference.year)] if reference.year else []
     for field, tag in (("journal", "citation_journal_title"), ("volume", "citation_volume"), ("number", "citation_issue"),
                        ("publisher", "citation_publisher"), ("doi", "citation_doi"), ("isbn", "citation_isbn")):

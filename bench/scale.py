@@ -29,6 +29,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 import build_tools.adapters.markdown_citations as extension
+from build_tools.adapters import shortcodes
 from build_tools.adapters.mkdocs_plugin import StudyPlugin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,8 +117,8 @@ def main() -> None:
         watch.wrap(StudyPlugin, hook)
     for processor in ("_BracketedCitation", "_NarrativeCitation"):
         watch.wrap(getattr(extension, processor), "handleMatch")
-    for processor in ("_Shortcodes", "_PendingCitations"):
-        watch.wrap(getattr(extension, processor), "run")
+    watch.wrap(extension._PendingCitations, "run")
+    watch.wrap(shortcodes._Shortcodes, "run")
     print(f"{'themes':>6} {'pages':>6} {'build s':>8} {'ours s':>7} {'share':>6} {'ours x prev':>11}   cold: {'ours s':>6} {'share':>6}")
     previous = None
     with tempfile.TemporaryDirectory() as folder:

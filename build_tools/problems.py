@@ -1,4 +1,4 @@
-"""Problems found in the sources, reported all at once as ``path:line: message``."""
+"""Problems found in the sources, reported all at once as ``path:line:column: severity: message``."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from helpers import ROOT
 from build_tools.adapters.mkdocs_plugin import StudyPlugin
 
 PACKAGE = ROOT / "build_tools"
-CORE = ("model", "problems", "locations", "sources", "citations", "site")
+CORE = ("model", "problems", "locations", "markup", "characters", "sanitizer", "urls", "templating", "sources", "citations", "site")
 # What the citation engine may lean on besides itself: shared helpers that know no study.
 CITATION_ENGINE = {"build_tools", "build_tools.adapters", "build_tools.adapters.markdown_citations", "build_tools.problems",
                    "build_tools.locations", "build_tools.characters", "build_tools.urls", "build_tools.markup",

@@ -10,15 +10,18 @@ in Chromium, where no dialog may open on load, hover, focus or click of any link
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import json
+import os
 import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -74,13 +77,19 @@ def front_matter(project: Path, name: str, path: tuple[str | int, ...], value: s
     """Set a front-matter field (``path`` into nested blocks and lists) of the source ``name``."""
     file = project / name
     _, yaml_text, body = file.read_text(encoding="utf-8").split("---\n", 2)
-    data = yaml.safe_load(yaml_text)
+    data = copy.deepcopy(_yaml(yaml_text))
     target = data
     for key in path[:-1]:
         target = target[key]
     target[path[-1]] = value
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6, default_style='"')  # one line per value
     file.write_text(f"---\n{dumped}---\n{body}", encoding="utf-8")
+
+
+@functools.cache
+def _yaml(text: str) -> object:
+    """YAML read once for each text (the corpus changes one field of the same few files a thousand times)."""
+    return yaml.safe_load(text)
 
 
 def raw_front_matter(project: Path, name: str, field: str, value: str) -> None:
@@ -238,15 +247,25 @@ _SETTINGS: dict[str, tuple[SourceFolders, SiteSettings]] = {}
 class Accepted(Mapping[str, list[str]]):
     """For each payload, the places whose check accepts it (every refusal names the file it is in).
     A payload is checked in each place when a test first asks for it, so that a test checks only
-    the payloads it needs (with pytest-xdist, the tests of one payload may run in another process)."""
+    the payloads it needs. Under pytest-xdist the processes of one run share what they found
+    through ``shared``, a folder of the run's: the check of a payload gives the same answer in each."""
 
-    def __init__(self, pristine: Path, project: Path) -> None:
+    def __init__(self, pristine: Path, project: Path, shared: Path | None = None) -> None:
         self.project = Path(shutil.copytree(pristine, project))
+        self.shared = shared
         self.found: dict[str, list[str]] = {}
 
     def __getitem__(self, payload_name: str) -> list[str]:
         if payload_name not in self.found:
-            self.found[payload_name] = self._accepting(PAYLOADS[payload_name])
+            record = self.shared / f"{list(PAYLOADS).index(payload_name)}.json" if self.shared else None
+            if record is not None and record.exists():
+                self.found[payload_name] = json.loads(record.read_text(encoding="utf-8"))
+            else:
+                self.found[payload_name] = self._accepting(PAYLOADS[payload_name])
+                if record is not None:  # written whole, then moved into place: no process reads half of it
+                    partial = record.with_name(f"{record.name}.{os.getpid()}")
+                    partial.write_text(json.dumps(self.found[payload_name]), encoding="utf-8")
+                    os.replace(partial, record)
         return self.found[payload_name]
 
     def __iter__(self) -> Iterator[str]:
@@ -275,7 +294,11 @@ class Accepted(Mapping[str, list[str]]):
 
 @pytest.fixture(scope="module")
 def accepted(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> Accepted:
-    return Accepted(pristine, tmp_path_factory.mktemp("check") / "study")
+    shared = None
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker's temporary folder is in the run's own
+        shared = tmp_path_factory.getbasetemp().parent / "hostile-accepted"
+        shared.mkdir(exist_ok=True)
+    return Accepted(pristine, tmp_path_factory.mktemp("check") / "study", shared)
 
 
 def hostile_site(pristine: Path, folder: Path, places: Mapping[str, list[str]], payloads: list[str]) -> Path:
@@ -358,14 +381,19 @@ def test_no_dialog_opens_on_load_hover_focus_click_or_search(browser, pristine: 
     base = f"http://127.0.0.1:{server.server_port}/"
     dialogs: list[str] = []
     context = browser.new_context()
-    try:
+
+    def opened(path: str) -> Any:
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+        page.goto(base + path, wait_until="load")
+        return page
+
+    try:
+        # Every page provoked and left open: headless Chromium runs the timers of each as if it were in front.
         for html in sorted(site.rglob("*.html")):
-            page.goto(base + html.relative_to(site).as_posix(), wait_until="load")
-            page.evaluate(PROVOKE)
-            page.wait_for_timeout(400)  # tooltips and other delayed reactions (Material waits 250 ms)
-        page.goto(base)
+            opened(html.relative_to(site).as_posix()).evaluate(PROVOKE)
+        page = opened("")
+        page.wait_for_timeout(400)  # tooltips and other delayed reactions (Material waits 250 ms), on every page
         page.locator(".md-search__input").click()
         page.keyboard.type("alert", delay=20)
         page.locator(".md-search-result__item").first.wait_for()

@@ -16,6 +16,7 @@ from build_tools.adapters.mkdocs_config import StudyConfig
 from build_tools.authoring import starter
 from build_tools.authoring.scaffold import ScaffoldError
 from build_tools.authoring.starter import FILES, QUOTATION_ID, STAGE_ID, THEME_ID, render, start_study
+from build_tools.sources.folders import DEFAULT_FOLDERS
 
 TITLE = "Nurses on the night shift"
 
@@ -49,7 +50,7 @@ def checked(folder: Path) -> str:
 
 
 def test_the_new_site_passes_the_strict_check(started: Path) -> None:
-    assert checked(started) == "checked 1 stages, 1 themes, 1 quotations, 2 references: 0 errors, 0 warnings\n"
+    assert checked(started) == "checked 1 stage, 1 theme, 1 quotation, 2 references: 0 errors, 0 warnings\n"
     assert sorted(path.relative_to(started).as_posix() for path in files_under(started)) == sorted(path for path, _ in FILES)
 
 
@@ -168,8 +169,10 @@ def test_mkdocs_yml_shows_every_plugin_option_with_the_plugin_default(started: P
     defaults = StudyConfig()
     defaults.load_dict({})
     defaults.validate()
+    # Options whose default depends on the site: the site's file names, and folders in its docs folder.
+    computed = {"file_stem": "nurses-on-the-night-shift", "stages": DEFAULT_FOLDERS.stages, "teaching": DEFAULT_FOLDERS.teaching}
     for name, value in shown.items():
-        expected = "nurses-on-the-night-shift" if name == "file_stem" else defaults[name]
+        expected = computed[name] if name in computed else defaults[name]
         assert value == expected, name
     assert yaml.safe_load(text.replace("!ENV", ""))["plugins"][1] == {"study": {"results_section": defaults["results_section"]}}
 

@@ -120,8 +120,9 @@ def _check(root: Path, strict: bool) -> int:
     errors, warnings = len(result.errors), len(result.warnings)
     if result.study is not None:
         study = result.study
-        print(f"checked {len(study.stages)} stages, {len(study.themes)} themes, {len(study.quotations)} quotations, "
-              f"{len(study.references)} references: {errors} errors, {warnings} warnings", file=sys.stderr)
+        counts = ", ".join(f"{len(items)} {noun}{'' if len(items) == 1 else 's'}" for noun, items in (
+            ("stage", study.stages), ("theme", study.themes), ("quotation", study.quotations), ("reference", study.references)))
+        print(f"checked {counts}: {errors} errors, {warnings} warnings", file=sys.stderr)
     else:
         print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
     return 1 if errors or (strict and warnings) else 0

@@ -19,6 +19,7 @@ from ..site.options import SiteOptions
 from ..site.paths import SitePaths, file_stem
 from ..sources.folders import DEFAULT_FOLDERS, SourceFolders
 from ..sources.settings import SiteSettings
+from .mkdocs_pages import has_section
 
 OFFLINE_PLUGIN = "material/offline"
 STYLESHEET = "assets/study.css"
@@ -37,8 +38,8 @@ class StudyConfig(Config):
     """The plugin's options in mkdocs.yml; every default is the core's own."""
 
     bibliography = opt.Type(str, default=DEFAULT_FOLDERS.bibliography)
-    stages = opt.Type(str, default=DEFAULT_FOLDERS.stages)
-    teaching = opt.Type(str, default=DEFAULT_FOLDERS.teaching)
+    stages = opt.Optional(opt.Type(str))  # stages/ in the docs folder when not given
+    teaching = opt.Optional(opt.Type(str))  # teaching/ in the docs folder when not given
     themes = opt.Type(str, default=DEFAULT_FOLDERS.themes)
     quotes = opt.Type(str, default=DEFAULT_FOLDERS.quotes)
     file_stem = opt.Optional(opt.Type(str))  # names the site's own files; from site_name when not given
@@ -86,17 +87,29 @@ def site_settings(config: MkDocsConfig, options: StudyConfig | None) -> SiteSett
         whole_study=tuple(options.whole_study) if options else (),
         refused=tuple(message for feature, message in UNSAFE_FEATURES.items() if feature in (config.theme.get("features") or [])),
         config_file=display_path(Path(config.config_file_path or "mkdocs.yml"), Path(config.config_file_path or ".").resolve().parent),
+        unplaced_results=options.results_section
+        if options and config.nav is not None and not has_section(config.nav, options.results_section) else "",
+        nav_line=_line_of(config.config_file_path, "nav:"),
     )
 
 
+def _line_of(path: str | None, start: str) -> int:
+    """The line of mkdocs.yml that starts with ``start`` (1 when there is none)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines() if path else []
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((number for number, line in enumerate(lines, start=1) if line.startswith(start)), 1)
+
+
 def source_folders_for(config: MkDocsConfig, options: StudyConfig | None) -> SourceFolders:
-    """Where the plugin finds the study's sources under this MkDocs configuration (the default
-    places, under its docs_dir, for a site without the plugin's ``options``)."""
+    """Where the plugin finds the study's sources under this MkDocs configuration: as its options
+    say, or in the default places (stage and teaching files in the docs folder, whatever it is called)."""
     root = Path(config.config_file_path or ".").resolve().parent
     content = posixpath.relpath(Path(config.docs_dir).resolve().as_posix(), root.as_posix())
     if options is None:
         return SourceFolders(root=root, content=content)
-    return SourceFolders(root=root, content=content, stages=options.stages, teaching=options.teaching, themes=options.themes,
+    return SourceFolders(root=root, content=content, stages=options.stages or "", teaching=options.teaching or "", themes=options.themes,
                          quotes=options.quotes, bibliography=options.bibliography)
 
 

@@ -13,9 +13,7 @@ from markupsafe import escape
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from ..model import Study
 from ..sanitizer import clean_text, is_safe_id
-from ..site.paths import SitePaths
 from ..urls import UnsafeURL, web_url
 
 
@@ -78,13 +76,20 @@ def nav_order(nav: Any) -> dict[str, int]:
     return order
 
 
-def fill_results_section(nav: Any, title: str, study: Study, paths: SitePaths) -> None:
-    """Fill the nav section named ``title`` with the journey: each stage, then its themes."""
-    for item in nav or []:
-        if isinstance(item, dict) and title in item:
-            item[title] = [  # MkDocs writes a section's title into the navigation as it is: escaped here
-                {str(escape(f"{stage.numeral}. {stage.title}")): [{"Overview": paths.stage(stage)},
-                                                                  *(paths.theme(theme) for theme in study.themes_of(stage))]}
-                for stage in study.stages
-            ]
-            return
+def fill_section(nav: Any, title: str, entries: list[dict[str, list[Any]]]) -> bool:
+    """Fill the nav section named ``title`` (at any depth) with ``entries``; False when there is none."""
+    for item in nav if isinstance(nav, list) else []:
+        if isinstance(item, dict):
+            for name, value in item.items():
+                if name == title:  # MkDocs writes a section's title into the navigation as it is: escaped here
+                    item[name] = [{str(escape(section)): pages} for entry in entries for section, pages in entry.items()]
+                    return True
+                if fill_section(value, title, entries):
+                    return True
+    return False
+
+
+def has_section(nav: Any, title: str) -> bool:
+    """Whether mkdocs.yml's nav has a section named ``title``, at any depth."""
+    return any(isinstance(item, dict) and any(name == title or has_section(value, title) for name, value in item.items())
+               for item in (nav if isinstance(nav, list) else []))

@@ -21,14 +21,16 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..citations.cache import FormattingCache
+from ..citations.index import reference_anchor
 from ..citations.references import ReferenceList
 from ..model import Study
 from ..problems import Problem, SourceErrors, display_path, excerpt
 from ..sanitizer import Allowlist, clean_html, clean_svg
 from ..site.pages import REFERENCES_PLACEHOLDER, StudyRenderer
-from ..site.plan import PlannedPage, SitePlan, plan_site
+from ..site.plan import PlannedPage, SitePlan, journey_navigation, plan_site
 from ..sources.loader import load_study
 from ..sources.schema import schema
+from ..sources.settings import SiteSettings
 from .markdown_citations import CitationExtension
 from .mkdocs_config import (
     OFFLINE_PLUGIN,
@@ -41,7 +43,7 @@ from .mkdocs_config import (
     source_folders_for,
 )
 from .mkdocs_pages import (
-    fill_results_section,
+    fill_section,
     nav_order,
     plain_text_meta,
     safe_edit_url,
@@ -80,10 +82,10 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.assets = (STYLESHEET, SCRIPT, SHIM) if building_offline else (STYLESHEET, SCRIPT)
         if building_offline:  # search from file:// needs the shim; ours, not the CDN's
             config.extra["polyfills"] = [SHIM]
-        fill_results_section(config.nav, self.config.results_section, self.study, self.options.paths)
+        fill_section(config.nav, self.config.results_section, journey_navigation(self.study, self.options.paths))
         return config
 
-    def _read(self, settings: Any) -> tuple[Study, ReferenceList]:
+    def _read(self, settings: SiteSettings) -> tuple[Study, ReferenceList]:
         try:
             study, bibliography = load_study(self.folders, complete_bibliography=False, known_references=self.cache.references,
                                              settings=settings, checked_bibliography=self.cache.checked)
@@ -156,7 +158,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         if page.file.src_uri != self.options.paths.references:
             return self.renderer.citation_formatter.reference_list(set(self.plan.cited_on.get(page.file.src_uri, ())), href)
         if page.present_anchor_ids is not None:  # so MkDocs validates links to the entries
-            page.present_anchor_ids.update(f"ref-{key}" for key in self.plan.cited_in)
+            page.present_anchor_ids.update(map(reference_anchor, self.plan.cited_in))
         return self.renderer.citation_formatter.reference_list(set(self.plan.cited_in), href, dict(self.plan.cited_in))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

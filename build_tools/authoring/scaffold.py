@@ -26,7 +26,7 @@ def new_stage(folders: SourceFolders, study: Study, stage_id: str, title: str, s
     number = max((stage.number for stage in study.stages), default=0) + 1
     return _write(folders.path(folders.stages), stage_id,
                   {"id": stage_id, "number": number, "title": title, "subtitle": subtitle},
-                  "<!-- The stage's introduction from the Results section, verbatim. -->\n")
+                  "Replace this with the stage's introduction from the Results section, verbatim.\n")
 
 
 def new_theme(folders: SourceFolders, study: Study, theme_id: str, label: str, stage_id: str) -> Path:
@@ -37,9 +37,9 @@ def new_theme(folders: SourceFolders, study: Study, theme_id: str, label: str, s
     order = max((theme.order for theme in study.themes if theme.stage_id == stage_id), default=0) + 1
     return _write(folders.path(folders.themes), theme_id,
                   {"id": theme_id, "label": label, "stage": stage_id, "order": order},
-                  "<!-- The theme's text, verbatim: its description, the authors' lead-ins, its quotations\n"
-                  "     ({{< quote ID >}} on a line of their own) and the researchers' interpretation between\n"
-                  "     '::: interpretation' and ':::'. -->\n")
+                  "Replace this with the theme's text, verbatim: its description, the authors' lead-ins, its\n"
+                  "quotations (`{{< quote ID >}}` on a line of their own) and the researchers' interpretation\n"
+                  "between `::: interpretation` and `:::`.\n")
 
 
 def new_quotation(folders: SourceFolders, study: Study, quotation_id: str, theme_id: str, text: str) -> Path:
@@ -51,7 +51,8 @@ def new_quotation(folders: SourceFolders, study: Study, quotation_id: str, theme
     _encodable("--text", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     order = max((quotation.order for quotation in study.quotations if quotation.theme_id == theme_id), default=0) + 1
-    body = text.strip() + "\n" if text.strip() else "<!-- Paste the informant's words here, verbatim, with the authors' /../ marks. -->\n"
+    placeholder = "Replace this with the informant's words, verbatim, with the authors' marks for omitted speech.\n"
+    body = text.strip() + "\n" if text.strip() else placeholder
     theme_file = _inside(folders.path(folders.themes), folders.root / theme.source.path)
     try:
         placed = theme_file.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{{{{< quote {quotation_id} >}}}}\n"

@@ -12,7 +12,7 @@ from ..sanitizer import clean_html
 from ..templating import templates
 from .apa import is_known, render, segments
 from .cache import digest_of
-from .index import AnchorNumbering, CitingPage
+from .index import AnchorNumbering, CitingPage, reference_anchor
 from .model import Citation, Reference
 from .references import ReferenceList
 from .syntax import parse_bracketed, parse_narrative
@@ -24,7 +24,8 @@ class CitationFormatter:
     def __init__(self, references: ReferenceList, references_href: str = "references.md"):
         self.references = references
         self.references_href = references_href  # where a citation's link leads: the reference list
-        self.env = templates("build_tools.citations")
+        self.env = templates("build_tools.citations").overlay()
+        self.env.globals["reference_anchor"] = reference_anchor
 
     def html(self, citation: Citation, references_href: str, number: Callable[[str], str] | None = None) -> str:
         """The citation's HTML; ``number(key)`` gives each link its anchor (``cite-<key>-<n>``)."""

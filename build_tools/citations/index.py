@@ -22,6 +22,11 @@ class CitingPage:
     anchors: tuple[str, ...]
 
 
+def reference_anchor(key: str) -> str:
+    """The id of a work's entry in a reference list, which every citation of it links to."""
+    return f"ref-{key}"
+
+
 class AnchorNumbering:
     """The one rule for citation anchors: the n-th citation of a work on a page is
     ``cite-<key>-<n>``. The index counts a page's citations with it and the formatter numbers its

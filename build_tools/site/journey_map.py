@@ -88,7 +88,9 @@ def caption(study: Study, title: str) -> str:
     of two themes" only when every stage has two)."""
     per_stage = {len(study.themes_of(stage)) for stage in study.stages}
     stages = counted(len(study.stages), "stage")
-    if len(per_stage) == 1 and study.stages:
+    if len(study.stages) == 1:
+        shape = f"one stage of {counted(len(study.themes), 'theme')}"
+    elif len(per_stage) == 1:
         shape = f"{stages}, each made up of {counted(per_stage.pop(), 'theme')}"
     else:
         shape = f"{counted(len(study.themes), 'theme')} in {stages}"

@@ -9,10 +9,13 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..citations.index import CitingPage, citation_index
+from ..model import Stage, Study
 from .options import SiteOptions
 from .pages import StudyRenderer
+from .paths import SitePaths
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def plan_site(renderer: StudyRenderer, options: SiteOptions, nav_order: Mapping[
     study, paths = renderer.study, options.paths
     pages: list[PlannedPage] = []
     for stage in study.stages:
-        pages.append(PlannedPage(paths.stage(stage), f"{stage.numeral}. {stage.title}", renderer.stage_page(stage), stage.source.path))
+        pages.append(PlannedPage(paths.stage(stage), stage_title(stage), renderer.stage_page(stage), stage.source.path))
     for theme in study.themes:
         pages.append(PlannedPage(paths.theme(theme), f"“{theme.label}”", renderer.theme_page(theme), theme.source.path))
         pages.append(PlannedPage(paths.projection(theme), f"Projection: {theme.label}", renderer.projection_page(theme), in_nav=False))
@@ -84,6 +87,17 @@ def plan_site(renderer: StudyRenderer, options: SiteOptions, nav_order: Mapping[
         anchors={uri: frozenset(anchors) for uri, anchors in _anchors_by_page(cited_in).items()},
         titles=titles,
     )
+
+
+def stage_title(stage: Stage) -> str:
+    return f"{stage.numeral}. {stage.title}"
+
+
+def journey_navigation(study: Study, paths: SitePaths) -> list[dict[str, list[Any]]]:
+    """The results section of the navigation: each stage (its overview, then its themes), titled
+    as its page is. The titles are plain text: whoever writes them into HTML escapes them."""
+    return [{stage_title(stage): [{"Overview": paths.stage(stage)}, *(paths.theme(theme) for theme in study.themes_of(stage))]}
+            for stage in study.stages]
 
 
 def _own_source(renderer: StudyRenderer, uri: str) -> str | None:

@@ -16,11 +16,17 @@ class SourceFolders:
 
     root: Path
     content: str = "content"
-    stages: str = "content/stages"
-    teaching: str = "content/teaching"
+    stages: str = ""  # "stages" in the docs folder (content/stages) when not given
+    teaching: str = ""  # "teaching" in the docs folder (content/teaching) when not given
     themes: str = "themes"
     quotes: str = "quotes"
     bibliography: str = "bibliography.bib"
+
+    def __post_init__(self) -> None:
+        # Stage and teaching files live in the docs folder, wherever mkdocs.yml's docs_dir puts it.
+        for name in ("stages", "teaching"):
+            if not getattr(self, name):
+                object.__setattr__(self, name, posixpath.join(self.content, name))
 
     def path(self, relative: str) -> Path:
         return self.root / relative

@@ -87,6 +87,7 @@ def read_study(folders: SourceFolders, complete_bibliography: bool = True,
     keeps.
     """
     problems = [Problem(settings.config_file, 1, message) for message in settings.refused]
+    problems += _results_section_problems(folders, settings)
     problems += _docs_folder_problems(folders, settings)
     bib_text = _read_bibliography(folders, problems)
     known_keys = {key for _, _, key, _, _ in scan(bib_text)} if bib_text is not None else None
@@ -505,3 +506,13 @@ def _group(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, list[An
     for item in items:
         groups[key(item)].append(item)
     return groups
+
+
+def _results_section_problems(folders: SourceFolders, settings: SiteSettings) -> list[Problem]:
+    """A study's stages and themes go into the nav section the plugin's results_section names:
+    without one, MkDocs would leave them out of the navigation (and a strict build fails)."""
+    if not settings.unplaced_results or not any(folders.path(folders.stages).glob("*.md")):
+        return []
+    return [Problem(settings.config_file, settings.nav_line, f"the nav has no section '{excerpt(settings.unplaced_results)}' for the "
+                    f"journey's stages and themes: add '- {excerpt(settings.unplaced_results)}: []' to the nav, or name its section "
+                    "in the study plugin's results_section option")]

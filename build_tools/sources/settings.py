@@ -33,6 +33,10 @@ class SiteSettings:
     page_templates: frozenset[str] = frozenset({"main.html"})
     # What in the configuration itself would defeat the sanitizer: reported as errors of the config file.
     refused: tuple[str, ...] = ()
+    # The study plugin's results_section, when mkdocs.yml has a nav without that section (the
+    # journey's pages would be left out of it), and the line of the nav.
+    unplaced_results: str = ""
+    nav_line: int = 1
 
 
 DEFAULT_SETTINGS = SiteSettings()  # a site with no mkdocs.yml of its own: MkDocs' defaults

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest import mock
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("mkdocs.yml", "content", "themes", "quotes", "bibliography.bib")
 MANUSCRIPT = ROOT / "tests" / "manuscript" / "source.txt"
+BUILD_DATE = "946684800"  # SOURCE_DATE_EPOCH of the shared build: 2000-01-01, the year of publication
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by tests/setup-browser; never a downloaded build
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -254,6 +255,9 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+PageReader = Callable[[Path], BeautifulSoup]  # the built_page fixture: soup() of a page of built_site, parsed once
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -277,3 +281,9 @@ def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
     return page_of(site, target.path.lstrip("/")), target.fragment
 
 
+def line_of(path: Path, text: str) -> int:
+    """The line of ``path`` on which ``text`` (found once in it) starts: tests name lines of the
+    study's sources by what is on them, so an editor's change elsewhere does not break them."""
+    source = path.read_text(encoding="utf-8")
+    assert source.count(text) == 1, f"{text!r} is not in {path} exactly once"
+    return source[:source.index(text)].count("\n") + 1

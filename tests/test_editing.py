@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, edit, run_cli
+from helpers import ROOT, edit, line_of, run_cli
 
 from build_tools.authoring.contributing import updated
 from build_tools.authoring.scaffold import (
@@ -135,9 +135,10 @@ def test_check_writes_github_annotations_in_actions(project: Path) -> None:
     edit(project / "quotes" / "taboo.md", "order: 3", "order: third")
     result = run(project, "check", env={"GITHUB_ACTIONS": "true"})
     assert result.returncode == 1
-    assert "quotes/taboo.md:4:1: error: field 'order' must be a whole number, not 'third'" in result.stdout
-    assert "::error file=quotes/taboo.md,line=4,col=1::field 'order' must be a whole number, not 'third'" in result.stdout
-    assert "::warning file=bibliography.bib,line=24,col=1::reference 'tynilenne1987' is incomplete" in result.stdout
+    order, entry = line_of(project / "quotes" / "taboo.md", "order:"), line_of(project / "bibliography.bib", "{tynilenne1987,")
+    assert f"quotes/taboo.md:{order}:1: error: field 'order' must be a whole number, not 'third'" in result.stdout
+    assert f"::error file=quotes/taboo.md,line={order},col=1::field 'order' must be a whole number, not 'third'" in result.stdout
+    assert f"::warning file=bibliography.bib,line={entry},col=1::reference 'tynilenne1987' is incomplete" in result.stdout
 
 
 def files_under(folder: Path) -> dict[Path, bytes]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, bare_site, edit
+from helpers import ROOT, bare_site, edit, line_of
 
 from build_tools.sources.folders import SourceFolders
 from build_tools.sources.frontmatter import read_source
@@ -23,13 +23,6 @@ def study(tmp_path: Path) -> Path:
     """A copy of the fixture study (3 stages, 6 themes, 9 quotations) that a test may break freely:
     the lines of its messages are found in the copy's own text, never in the real study's."""
     return Path(shutil.copytree(FIXTURE_STUDY, tmp_path / "study"))
-
-
-def line_of(path: Path, text: str) -> int:
-    """The line of ``path`` on which ``text`` (found once in it) starts."""
-    source = path.read_text(encoding="utf-8")
-    assert source.count(text) == 1, f"{text!r} is not in {path} exactly once"
-    return source[:source.index(text)].count("\n") + 1
 
 
 def problems_of(project: Path) -> list[str]:

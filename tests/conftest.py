@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, TemplateBytecode, build_site, chromium, copy_study, load_real_study
+from helpers import BUILD_DATE, CHROMIUM, PageReader, build_site, chromium, copy_study, load_real_study, soup, theme_work_shared
 
 from build_tools.model import Study
 
@@ -29,21 +30,9 @@ def private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def theme_templates_compiled_once() -> Iterator[None]:
-    """MkDocs compiles the theme's templates anew for every build (half the time of a small site's
-    build): the session's builds share one Jinja bytecode cache instead."""
-    from mkdocs.theme import Theme
-
-    cache = TemplateBytecode()
-    get_env = Theme.get_env
-
-    def environment(theme: Theme) -> Any:
-        env = get_env(theme)
-        env.bytecode_cache = cache
-        return env
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Theme, "get_env", environment)
+def theme_work_done_once() -> Iterator[None]:
+    """The session's builds compile the theme's templates and list its files once (see theme_work_shared)."""
+    with theme_work_shared():
         yield
 
 
@@ -54,11 +43,20 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real study, built once for all the end-to-end tests."""
-    return build_site(copy_study(tmp_path_factory.mktemp("site") / "study"))
+    """The real study, built once for all the end-to-end tests (a fresh copy of its sources, built
+    on BUILD_DATE). Tests read it and never change it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE)
+        return build_site(copy_study(tmp_path_factory.mktemp("site") / "study"))
 
 
 @pytest.fixture(scope="session")
 def real_study() -> Study:
     """The model of the real study, as loaded from the repository once for the session (read-only)."""
     return load_real_study()
+
+
+@pytest.fixture(scope="session")
+def built_page(built_site: Path) -> PageReader:
+    """A page of ``built_site``, parsed once for the session (tests read it and never change it)."""
+    return functools.cache(soup)

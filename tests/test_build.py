@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import bare_site, build_site, edit, line_of, soup
+from helpers import bare_site, build_site, edit, line_of, soup, tiny_study
 
 
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
@@ -20,19 +20,20 @@ def snapshot(folder: Path) -> dict[Path, bytes]:
     return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
-def test_bad_sources_fail_the_build_with_every_message_and_no_traceback(project: Path) -> None:
+def test_bad_sources_fail_the_build_with_every_message_and_no_traceback(tmp_path: Path) -> None:
+    project = tiny_study(tmp_path)  # a study of every kind of source, built in a fraction of the real one's time
     build_site(project)  # as `mkdocs build --strict` builds it, in this process: the failing build below is the command's
     site_before = snapshot(project / "site")
-    edit(project / "quotes" / "taboo.md", "theme: beating-around-the-bush", "theme: beating-about-the-bush")
-    edit(project / "content" / "discussion.md", "[@larsson1994]", "[@larson1994]")
+    edit(project / "quotes" / "first-words.md", "theme: first-theme", "theme: first-them")
+    edit(project / "content" / "index.md", "[see @kolb1984, p. 2]", "[see @kolb1948, p. 2]")
     sources_before = {path: data for path, data in snapshot(project).items() if "site" not in path.relative_to(project).parts}
     result = mkdocs_build(project)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback" not in output
-    citing, theme = line_of(project / "content" / "discussion.md", "[@larson1994]"), line_of(project / "quotes" / "taboo.md", "theme:")
-    assert f"content/discussion.md:{citing}:1: error: unknown citation key 'larson1994' (did you mean 'larsson1994'?)" in output
-    assert f"quotes/taboo.md:{theme}:1: error: unknown theme 'beating-about-the-bush' (did you mean 'beating-around-the-bush'?)" in output
+    citing, theme = line_of(project / "content" / "index.md", "[see @kolb1948"), line_of(project / "quotes" / "first-words.md", "theme:")
+    assert f"content/index.md:{citing}:1: error: unknown citation key 'kolb1948' (did you mean 'kolb1984'?)" in output
+    assert f"quotes/first-words.md:{theme}:1: error: unknown theme 'first-them' (did you mean 'first-theme'?)" in output
     assert snapshot(project / "site") == site_before, "nothing half-written"
     assert {p: d for p, d in snapshot(project).items() if "site" not in p.relative_to(project).parts} == sources_before
 

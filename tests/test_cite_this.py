@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
-from helpers import ROOT, resolve, soup, words
+from helpers import ROOT, PageReader, resolve, soup, words
 from pybtex.database import parse_string
 
 from build_tools.model import Study
 
 
-def test_every_reference_links_back_to_every_place_that_cites_it(built_site: Path) -> None:
-    parsed = functools.cache(soup)  # each page read once, however many links land on it
+def test_every_reference_links_back_to_every_place_that_cites_it(built_site: Path, built_page: PageReader) -> None:
     references_path = built_site / "references" / "index.html"
-    references = parsed(references_path)
+    references = built_page(references_path)
     back_links = set()
     for entry in references.select(".reference"):
         links = entry.select(".reference__cited-in a")
         assert links, entry["id"]
         for link in links:
             target, fragment = resolve(built_site, references_path, link["href"])
-            anchor = parsed(target).find(id=fragment)
+            anchor = built_page(target).find(id=fragment)
             assert anchor is not None and "citation__link" in anchor["class"], link["href"]
             assert anchor["href"].endswith(f"#{entry['id']}"), "the back-link lands on a citation of this very work"
             back_links.add((target, fragment))
     whole_study = built_site / "study" / "index.html"  # repeats the other pages, so it is not a further place
     for page in built_site.rglob("index.html"):
-        for link in parsed(page).select("a.citation__link"):
+        for link in built_page(page).select("a.citation__link"):
             assert (page, link["id"]) in back_links or page == whole_study, (page, link["id"])
 
 
@@ -66,9 +64,9 @@ def meta(page: Path | BeautifulSoup, name: str) -> list[str]:
     return [tag["content"] for tag in html.select(f'meta[name="{name}"]')]
 
 
-def test_highwire_tags_on_every_page(built_site: Path) -> None:
+def test_highwire_tags_on_every_page(built_site: Path, built_page: PageReader) -> None:
     for path in built_site.rglob("index.html"):
-        page = soup(path)  # read once for all its tags
+        page = built_page(path)  # read once for all its tags
         assert meta(page, "citation_title") == ["Physiotherapists in Balint group training"]
         assert meta(page, "citation_author") == ["Abrandt Dahlgren, Madeleine", "Almquist, Andreas", "Krook, Johan"]
         assert meta(page, "citation_publication_date") == ["2000"]

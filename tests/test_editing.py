@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, edit, line_of, run_cli
+from helpers import ROOT, edit, line_of, run_cli, tiny_study
 
 from build_tools.authoring.contributing import updated
 from build_tools.authoring.scaffold import (
@@ -270,7 +270,8 @@ def test_diff_outside_a_git_repository_says_so(project: Path) -> None:
     refused(run(project, "diff", "HEAD"), "git cannot read revision 'HEAD': fatal: not a git repository")
 
 
-def test_commands_answer_unwritable_targets_with_messages(project: Path) -> None:
+def test_commands_answer_unwritable_targets_with_messages(tmp_path: Path) -> None:
+    project = tiny_study(tmp_path / "study")  # the offline edition is built before its zip cannot be written: a small one
     refused(run(project, "offline", "--output", str(project / "quotes")), f"{project / 'quotes'}: is a folder")
     under_a_file = project / "bibliography.bib" / "edition.zip"
     refused(run(project, "offline", "--output", str(under_a_file)),

@@ -8,12 +8,10 @@ import csv
 import io
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import build_site, copy_study, edit, soup, tiny_study
+from helpers import build_site, copy_study, edit, run_cli, soup, tiny_study
 from lxml import etree
 
 from build_tools.adapters.mkdocs_config import site_configuration
@@ -156,8 +154,8 @@ def test_what_is_not_a_readable_file_gets_a_message(tmp_path: Path) -> None:
 
 
 def test_a_missing_root_is_named(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "build_tools", "check", "--root", str(tmp_path / "nowhere")],
-                            capture_output=True, text=True, check=False)
+    """In this process (main() raising would fail the test); test_editing runs the real command line on a missing root."""
+    result = run_cli("check", "--root", str(tmp_path / "nowhere"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "no such folder" in result.stderr
 

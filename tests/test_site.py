@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import resolve, soup, words
+from helpers import PageReader, resolve, soup, words
 
 from build_tools.model import Study
 
@@ -20,11 +20,11 @@ def test_eight_theme_pages_in_journey_order(built_site: Path, real_study: Study)
     assert "Stage I · Starting out: Checking the baggage" in first.select_one(".study-kicker").get_text()
 
 
-def test_every_quotation_is_shown_verbatim_on_its_theme_and_on_the_quotations_page(built_site: Path, real_study: Study) -> None:
-    listing = soup(built_site / "quotations" / "index.html")
+def test_every_quotation_is_shown_verbatim_on_its_theme_and_on_the_quotations_page(built_site: Path, real_study: Study, built_page: PageReader) -> None:
+    listing = built_page(built_site / "quotations" / "index.html")
     assert len(listing.select("figure.quotation")) == 15
     for quotation in real_study.quotations:
-        theme_page = soup(built_site / "themes" / quotation.theme_id / "index.html")
+        theme_page = built_page(built_site / "themes" / quotation.theme_id / "index.html")
         on_theme = theme_page.select_one(f"#quote-{quotation.id} blockquote")
         on_listing = listing.select_one(f"#quote-{quotation.id} blockquote")
         assert on_theme is not None and on_listing is not None, quotation.id
@@ -32,9 +32,9 @@ def test_every_quotation_is_shown_verbatim_on_its_theme_and_on_the_quotations_pa
         assert words(on_listing.get_text()) == words(quotation.text)
 
 
-def test_quotations_are_in_their_theme_in_order_and_linked_both_ways(built_site: Path, real_study: Study) -> None:
+def test_quotations_are_in_their_theme_in_order_and_linked_both_ways(built_site: Path, real_study: Study, built_page: PageReader) -> None:
     listing_path = built_site / "quotations" / "index.html"
-    listing = soup(listing_path)
+    listing = built_page(listing_path)
     assert [figure["id"] for figure in listing.select("figure.quotation")] == [f"quote-{q.id}" for q in real_study.quotations]
     for quotation in real_study.quotations:
         figure = listing.select_one(f"#quote-{quotation.id}")
@@ -43,10 +43,10 @@ def test_quotations_are_in_their_theme_in_order_and_linked_both_ways(built_site:
         assert target == built_site / "themes" / quotation.theme_id / "index.html"
         assert fragment == f"quote-{quotation.id}"
         theme_path = target
-        back = soup(theme_path).select_one(f"#quote-{quotation.id}").find("a", string="All quotations")
+        back = built_page(theme_path).select_one(f"#quote-{quotation.id}").find("a", string="All quotations")
         assert resolve(built_site, theme_path, back["href"]) == (listing_path, f"quote-{quotation.id}")
     for theme in real_study.themes:
-        shown = [figure["id"] for figure in soup(built_site / "themes" / theme.id / "index.html").select("figure.quotation")]
+        shown = [figure["id"] for figure in built_page(built_site / "themes" / theme.id / "index.html").select("figure.quotation")]
         assert shown == [f"quote-{q.id}" for q in real_study.quotations_of(theme)]
 
 
@@ -62,13 +62,13 @@ def test_interpretations_are_set_apart_from_description_and_quotations(built_sit
     assert "no interpretation" in no_interpretation.select_one(".editorial-note").get_text()
 
 
-def test_every_citation_links_to_an_existing_reference_entry(built_site: Path, real_study: Study) -> None:
+def test_every_citation_links_to_an_existing_reference_entry(built_site: Path, real_study: Study, built_page: PageReader) -> None:
     references_page = built_site / "references" / "index.html"
-    anchors = {element["id"] for element in soup(references_page).select(".reference[id]")}
+    anchors = {element["id"] for element in built_page(references_page).select(".reference[id]")}
     assert len(anchors) == 33
     count = 0
     for page in built_site.rglob("index.html"):
-        for link in soup(page).select("a.citation__link"):
+        for link in built_page(page).select("a.citation__link"):
             target, fragment = resolve(built_site, page, link["href"])
             assert target == references_page, (page, link)
             assert fragment in anchors, (page, link)
@@ -130,10 +130,10 @@ def test_journey_map_opens_the_home_page_and_links_every_theme(built_site: Path,
         assert resolve(built_site, home_path, link["href"])[0].exists()
 
 
-def test_theme_pages_walk_the_journey_with_previous_and_next(built_site: Path, real_study: Study) -> None:
+def test_theme_pages_walk_the_journey_with_previous_and_next(built_site: Path, real_study: Study, built_page: PageReader) -> None:
     for index, theme in enumerate(real_study.themes):
         page = built_site / "themes" / theme.id / "index.html"
-        pager = soup(page).select_one("nav.journey-pager")
+        pager = built_page(page).select_one("nav.journey-pager")
         next_link = pager.select_one(".journey-pager__next")
         previous_link = pager.select_one(".journey-pager__previous")
         if index + 1 < len(real_study.themes):
@@ -167,9 +167,9 @@ def test_navigation_follows_the_journey(built_site: Path, real_study: Study) -> 
     assert stage.title.get_text() == "I. Starting out - Physiotherapists in Balint Group Training"
 
 
-def test_nothing_is_loaded_from_another_site(built_site: Path) -> None:
+def test_nothing_is_loaded_from_another_site(built_site: Path, built_page: PageReader) -> None:
     for page in built_site.rglob("*.html"):
-        html = soup(page)
+        html = built_page(page)
         for element in html.select("script[src], link[href], img[src], iframe"):
             url = element.get("src") or element.get("href") or ""
             if element.name == "link" and element.get("rel") in (["canonical"], ["alternate"]):

@@ -172,22 +172,26 @@ class StudyRenderer:
 
     def cite_article(self, page: str) -> str:
         """The article's APA citation and its downloads, as Markdown for the page at ``page``."""
-        article = self.study.article
-        if article is None:
+        if self.study.article is None:
             return ""
-        from pybtex.backends.markdown import (
-            Backend as MarkdownBackend,  # pybtex only where an article is cited
-        )
+        downloads = {name: relative(path, page) for name, path in (
+            ("bibtex", self.paths.article_bibtex), ("ris", self.paths.article_ris),
+            ("csl", self.paths.article_csl), ("bibliography", self.paths.bibliography))}
+        return self.env.get_template("partials/cite_article.md.j2").render(citation=self._article_citation, downloads=downloads)
+
+    @cached_property
+    def _article_citation(self) -> str:
+        """The article's APA reference as Markdown: formatted once, for every page that offers it."""
+        from pybtex.backends.markdown import Backend as MarkdownBackend  # pybtex only where an article is cited
 
         from ..citations.style import APA7Style
         from .article_formats import article_entry
 
+        article = self.study.article
+        assert article is not None
         # pybtex's Markdown escapes Markdown and HTML; "@" is this site's own syntax (a citation), escaped too.
-        citation = APA7Style().format_entry(article.year, article_entry(article)).text.render(MarkdownBackend()).replace("@", "\\@")
-        downloads = {name: relative(path, page) for name, path in (
-            ("bibtex", self.paths.article_bibtex), ("ris", self.paths.article_ris),
-            ("csl", self.paths.article_csl), ("bibliography", self.paths.bibliography))}
-        return self.env.get_template("partials/cite_article.md.j2").render(citation=citation, downloads=downloads)
+        citation: str = APA7Style().format_entry(article.year, article_entry(article)).text.render(MarkdownBackend())
+        return citation.replace("@", "\\@")
 
     def head(self, cited_keys: tuple[str, ...], site_url: str) -> Markup:
         """Highwire ``citation_*`` tags and schema.org JSON-LD for a page citing ``cited_keys``."""

@@ -358,11 +358,12 @@ def _teaching(document: SourceDocument, stages: dict[str, Stage], themes: dict[s
 def _page(document: SourceDocument, folders: SourceFolders) -> Page:
     uri = posixpath.relpath(document.path, folders.content)
     title = document.fields.get("title")
-    heading = re.search(r"^#\s+(.+?)\s*$", document.body, re.MULTILINE)
+    # One line's first-level heading; [ \t] and no lazy match, so a heading of many spaces takes linear time.
+    heading = re.search(r"^#[ \t]+(\S.*)$", document.body, re.MULTILINE)
     if title and isinstance(title.value, str):
         shown = title.value
     else:
-        shown = heading.group(1) if heading else posixpath.splitext(posixpath.basename(uri))[0]
+        shown = heading.group(1).rstrip() if heading else posixpath.splitext(posixpath.basename(uri))[0]
     settings = tuple((name, json.dumps(field.value, sort_keys=True, default=str)) for name, field in document.fields.items()
                      if name not in ("title", "article"))
     return Page(uri, shown, document.body, Location(document.path, document.body_line), settings)

@@ -136,6 +136,12 @@ class Article:
         return "–".join(page for page in (self.first_page, self.last_page) if page)
 
     @property
+    def author_names(self) -> str:
+        """The authors' family names as a citation gives them: "Ladson Billings, Tate & Lee"."""
+        names = [author.family for author in self.authors]
+        return f"{', '.join(names[:-1])} & {names[-1]}" if len(names) > 1 else "".join(names)
+
+    @property
     def doi_url(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else ""
 

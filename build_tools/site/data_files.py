@@ -33,9 +33,7 @@ def origin(study: Study, site_name: str) -> str:
     article = study.article
     if article is None:
         return site_name
-    names = [author.family for author in article.authors]
-    authors = f"{', '.join(names[:-1])} & {names[-1]}" if len(names) > 1 else "".join(names)
-    return f"{article.title} ({authors}, {article.year})" + (f", doi:{article.doi}" if article.doi else "")
+    return f"{article.title} ({article.author_names}, {article.year})" + (f", doi:{article.doi}" if article.doi else "")
 
 
 def description(study: Study, theme_id: str, cite: Callable[[re.Match[str]], str]) -> str:

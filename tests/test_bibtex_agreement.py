@@ -22,6 +22,7 @@ from build_tools.citations.bibliography import (
     plainly_correct,
     read_value,
 )
+from build_tools.citations.names import read_names
 from build_tools.citations.bibtex import EntryParser, check_entry, reference_from_entry
 from build_tools.locations import Location
 from build_tools.sources.loader import read_study
@@ -84,8 +85,10 @@ def test_the_validator_vouches_only_for_what_pybtex_parses(entry: str) -> None:
     assert problem is None, (entry, problem)
     ((key, parsed),) = read_by_pybtex.items()
     read = {name: read_value(value) for name, value in fields.items()}
-    assert {name.lower(): value for name, value in parsed.fields.items()} == {n: v for n, v in read.items() if n not in ("author", "editor")}
-    assert {role.lower() for role in parsed.persons} == {role for role in ("author", "editor") if read.get(role)}
+    assert {name.lower(): value for name, value in parsed.fields.items()} == read
+    for role in ("author", "editor"):  # and the names read (pybtex's Person rejects a name with too many commas)
+        if read.get(role):
+            read_names(parsed.fields[role])
     if plainly_correct(fields):
         assert check_entry(reference_from_entry(key, parsed, Location("t.bib", 1)), parsed, entry) == [], entry
 

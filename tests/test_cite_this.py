@@ -80,7 +80,7 @@ def test_a_citation_reference_tag_per_work_cited_on_the_page(built_site: Path) -
     assert len(meta(built_site / "introduction" / "index.html", "citation_reference")) == 23
     assert meta(built_site / "index.html", "citation_reference") == []
     (phares,) = meta(built_site / "themes" / "feeling-frustrated" / "index.html", "citation_reference")
-    assert phares == ("citation_title=Clinical Psychology: Concepts, Methods, and Profession; citation_author=Phares, E. J.; "
+    assert phares == ("citation_title=Clinical psychology: Concepts, methods, and profession; citation_author=Phares, E. J.; "
                       "citation_author=Trull, T. J.; citation_publication_date=1997; citation_publisher=Brooks/Cole")
 
 

@@ -5,7 +5,7 @@ build does."""
 from __future__ import annotations
 
 import posixpath
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -60,8 +60,10 @@ class StudyConfig(Config):
 def site_paths(config: MkDocsConfig, options: StudyConfig | None) -> SitePaths:
     if options is None:
         return SitePaths(stem=file_stem(config.site_name))
+    suffix = PurePosixPath(options.bibliography).suffix.lower()  # published in the format it is written in: .bib, .json, .yaml
     return SitePaths(stem=options.file_stem or file_stem(config.site_name), quotations=options.quotations_page,
-                     references=options.references_page, downloads=options.downloads_page, whole_study=options.whole_study_page)
+                     references=options.references_page, downloads=options.downloads_page, whole_study=options.whole_study_page,
+                     bibliography=f"cite/bibliography{suffix if suffix in ('.json', '.yaml', '.yml') else '.bib'}")
 
 
 def site_options(config: MkDocsConfig, options: StudyConfig, building_offline: bool) -> SiteOptions:

@@ -22,6 +22,7 @@ from ..characters import forbidden_characters
 from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import LINK_FIELDS, link_errors
+from .csl import is_csl, read_csl
 from .model import Reference
 
 if TYPE_CHECKING:
@@ -239,7 +240,82 @@ def scan(text: str) -> tuple[Chunk, ...]:
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         head = _ENTRY_HEAD.match(text, start, end)
         chunks.append((line, head.group(1).lower() if head else "", head.group(2) if head else "", start, end))
-    return tuple(chunks)
+    return tuple(_split_shared_lines(text, _join_cut_values(text, chunks)))
+
+
+MAX_JOINED = 64  # how many chunks a value cut at an "@" line may span
+
+
+def _join_cut_values(text: str, chunks: list[Chunk]) -> list[Chunk]:
+    """Chunks cut inside a value (a line of a value that starts with "@"), joined again: a chunk
+    whose braces do not balance is joined with those after it when, together, they do."""
+    joined: list[Chunk] = []
+    index = 0
+    while index < len(chunks):
+        line, kind, key, start, end = chunks[index]
+        depth = text.count("{", start, end) - text.count("}", start, end)
+        last = index
+        if depth > 0 and kind not in ("comment", "preamble"):
+            while depth > 0 and last + 1 < min(len(chunks), index + MAX_JOINED):
+                last += 1
+                depth += text.count("{", chunks[last][3], chunks[last][4]) - text.count("}", chunks[last][3], chunks[last][4])
+            if depth != 0:
+                last = index
+        joined.append((line, kind, key, start, chunks[last][4]))
+        index = last + 1
+    return joined
+
+
+def _split_shared_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:
+    """A chunk that holds more than one entry ("@a{...} @b{...}" on one line) cut into its
+    entries, found by matching braces: valid BibTeX, which reference managers read."""
+    split: list[Chunk] = []
+    for chunk in chunks:
+        line, kind, key, start, end = chunk
+        if kind in ("comment", "preamble", "") or text.count("@", start, end) < 2:
+            split.append(chunk)
+            continue
+        position = start
+        while position < end:
+            closing = _entry_end(text, position, end)
+            following = text.find("@", closing, end)
+            if following < 0:
+                split.append((line + text.count("\n", start, position), *_head(text, position, end), position, end))
+                break
+            split.append((line + text.count("\n", start, position), *_head(text, position, following), position, following))
+            position = following
+    return split
+
+
+def _head(text: str, start: int, end: int) -> tuple[str, str]:
+    head = _ENTRY_HEAD.match(text, start, end)
+    return (head.group(1).lower(), head.group(2)) if head else ("", "")
+
+
+def _entry_end(text: str, start: int, end: int) -> int:
+    """Where the entry starting at ``start`` ends: after the brace (or parenthesis) that closes
+    its opening one; ``end`` if none does."""
+    opening = min((found for found in (text.find("{", start, end), text.find("(", start, end)) if found >= 0), default=-1)
+    if opening < 0:
+        return end
+    closer = "}" if text[opening] == "{" else ")"
+    depth = 0
+    for index in range(opening, end):
+        char = text[index]
+        if char == "{" or (closer == ")" and char == "(" and depth == 0):
+            depth += 1
+        elif char == closer if depth == 1 else char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return end
+
+
+def defined_keys(text: str, path: str) -> set[str]:
+    """Every key the file defines, found without parsing its entries (BibTeX) or by reading it (CSL)."""
+    if is_csl(path):
+        return {reference.key for reference, _ in read_csl(text, path)[0]}
+    return {key for _, kind, key, _, _ in scan(text) if kind not in ("comment", "preamble", "string")}
 
 
 def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
@@ -248,7 +324,11 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
     large file; the others are still checked, see the module's docstring). ``known`` maps entry
     digests to references parsed by an earlier build: those entries are not parsed again; when
     ``checked`` is the digest of ``text`` (an earlier build checked it all and found nothing),
-    the entries not parsed are not checked again either. Problems are returned, not raised."""
+    the entries not parsed are not checked again either. Problems are returned, not raised.
+
+    A ``.json``, ``.yaml`` or ``.yml`` file is read as CSL-JSON or CSL-YAML (:mod:`.csl`)."""
+    if is_csl(path):
+        return _csl_bibliography(text, path)
     references: list[Reference] = []
     text_digest = _digest(text)
     unchanged = bool(checked) and checked == text_digest
@@ -281,7 +361,7 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
                     problems.extend(_unshown_entry_problems(reader, text, chunk))
                 continue
         source = text[start:end]
-        if kind != "string" and known is not None:
+        if kind != "string" and known is not None and not _INHERITS.search(source):
             digest = digests[key] = _digest(source)
             if digest in known:
                 reference, where = known[digest], Location(path, line)
@@ -293,8 +373,67 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
             macros.append(source)
         parsed_entries.update(entries or {})
         references.extend(read)
+    _resolve_links(text, references, parsed_entries, chunks, reader, problems)
     return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, tuple(macros), parsed_entries,
                         text, digests, text_digest)
+
+
+_INHERITS = re.compile(r"\b(?:crossref|xdata|entryset)\s*=", re.IGNORECASE)
+MAX_INHERITANCE = 8  # crossref of a crossref of ...: deeper chains are not followed
+
+
+def _resolve_links(text: str, references: list[Reference], parsed: dict[str, Entry], chunks: dict[str, Chunk],
+                   reader: _Reader, problems: list[Problem]) -> None:
+    """Entries that inherit (``crossref``, ``xdata``) made again with their parents' fields, and
+    the members of a cited ``@set`` read too (a set is cited as its members)."""
+    def fields_of(key: str) -> tuple[str, dict[str, str]] | None:
+        if key in parsed:
+            return parsed[key].type, dict(parsed[key].fields)
+        return reader.fields(text, chunks[key]) if key in chunks else None
+
+    for index, reference in enumerate(references):
+        entry = parsed.get(reference.key)
+        if entry is None or not any(name.lower() in ("crossref", "xdata") for name in entry.fields):
+            continue
+        from .biblatex import biblatex_fields, inherit  # pybtex's entries are at hand: these load nothing more
+        from .bibtex import reference_from_entry
+
+        kind, fields = biblatex_fields(entry.type, entry.fields)
+        seen = {reference.key}
+        pending = [(name, value) for name, value in fields.items() if name in ("crossref", "xdata")]
+        while pending and len(seen) <= MAX_INHERITANCE:
+            name, value = pending.pop(0)
+            for parent_key in (part.strip() for part in value.split(",") if part.strip()):
+                if parent_key in seen:
+                    continue
+                seen.add(parent_key)
+                parent = fields_of(parent_key)
+                if parent is None:
+                    where = reference.source
+                    problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}': {name} '{excerpt(parent_key)}' "
+                                                                    "is not an entry of this file"))
+                    continue
+                parent_kind, parent_fields = biblatex_fields(*parent)
+                fields = inherit(kind, fields, parent_kind, parent_fields)
+                pending += [(link, parent_fields[link]) for link in ("crossref", "xdata") if link in parent_fields]
+        references[index] = reference_from_entry(reference.key, entry, reference.source, fields)
+    known_keys = {reference.key for reference in references}
+    for reference in list(references):
+        for member in reference.work.members:
+            if member not in known_keys and member in chunks:
+                line, kind, key, start, end = chunks[member]
+                references.extend(reader.read(text[start:end], line, key, kind)[1])
+                known_keys.add(member)
+
+
+def _csl_bibliography(text: str, path: str) -> Bibliography:
+    """A CSL-JSON or CSL-YAML file as a bibliography; each item is identified (for the cache) by
+    the digest of its canonical JSON."""
+    read, problems = read_csl(text, path)
+    chunks = {reference.key: (reference.source.line, reference.entry_type, reference.key, 0, 0) for reference, _ in read}
+    digests = {reference.key: _digest(source) for reference, source in read}
+    return Bibliography(path, frozenset(chunks), tuple(reference for reference, _ in read),
+                        (*forbidden_characters(text, path), *problems), chunks, text=text, digests=digests, text_digest=_digest(text))
 
 
 def _unshown_entry_problems(reader: _Reader, text: str, chunk: Chunk) -> list[Problem]:
@@ -318,7 +457,8 @@ class _Reader:
 
     def read(self, source: str, line: int, key: str, kind: str) -> tuple[dict[str, Entry] | None, list[Reference], list[Problem]]:
         """The chunk's entries (None if it does not parse), their references, and every problem with them."""
-        from .bibtex import EntryParser, check_entry, reference_from_entry
+        from .bibtex import EntryParser, check_entry, field_position, reference_from_entry
+        from .names import UnreadableName
 
         if kind == "string" or "#" in source:  # "#" joins texts and macros: a few lines could expand to gigabytes
             size = expanded_size(source, self.macro_sizes)
@@ -333,11 +473,27 @@ class _Reader:
         if problem is not None:
             return None, [], [problem]
         problems = [Problem(self.path, line, _SHAPE)] if not entries and kind != "string" else []
-        if len(entries) > 1:
-            problems.append(Problem(self.path, line, f"{len(entries)} entries on one line: put each entry on a line of its own"))
         references = []
         for entry_key, entry in entries.items():
-            reference = reference_from_entry(entry_key, entry, Location(self.path, line))
+            try:
+                reference = reference_from_entry(entry_key, entry, Location(self.path, line))
+            except UnreadableName as error:
+                field, reason = error.args if len(error.args) == 2 else ("author", str(error))
+                offset, column = field_position(source, field)
+                problems.append(Problem(self.path, line + offset, f"entry '{excerpt(entry_key)}': {field}: {reason}", column=column))
+                continue
             references.append(reference)
             problems.extend(check_entry(reference, entry, source))
         return entries, references, problems
+
+    def fields(self, text: str, chunk: Chunk) -> tuple[str, dict[str, str]] | None:
+        """The type and fields of the entry in ``chunk`` (None if it does not parse)."""
+        from .bibtex import EntryParser
+
+        line, _, key, start, end = chunk
+        if self.parser is None:
+            self.parser = EntryParser()
+        entries, problem = self.parser.entries(text[start:end], self.path, line, key)
+        if problem is not None or key not in entries:
+            return None
+        return entries[key].type, dict(entries[key].fields)

@@ -7,24 +7,25 @@ parsed or formatted: a build whose entries are all known from its cache never lo
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from html import escape
 
 from pybtex.backends.html import Backend as PybtexHTMLBackend
 from pybtex.backends.plaintext import Backend as PlainTextBackend
-from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.exceptions import PybtexError
-from pybtex.richtext import Protected, String, Text
 from pybtex.scanner import PybtexSyntaxError
 
 from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import link_errors
-from .bibliography import CONFIDENCE_LEVELS, dashes, needs_latex, simple_text
-from .model import Name, Reference
+from .biblatex import work_from_fields
+from .bibliography import CONFIDENCE_LEVELS, simple_text
+from .latex import latex_text as latex_plain
+from .model import Reference
 
-_BRACED = re.compile(r"(\{[^{}]*\})")
 
 
 class HTMLBackend(PybtexHTMLBackend):
@@ -47,7 +48,7 @@ class EntryParser(Parser):
     """
 
     def __init__(self, macros: tuple[str, ...] = ()):
-        super().__init__()
+        super().__init__(person_fields=())  # names are read by .names, which knows biblatex's forms too
         for text in macros:
             self.parse_string(text)
 
@@ -68,19 +69,19 @@ class EntryParser(Parser):
             return {}, Problem(path, line, f"malformed BibTeX: {error}")
 
 
-def reference_from_entry(key: str, entry: Entry, location: Location = Location("", 0)) -> Reference:
-    """The model of one pybtex entry; an unrecognised confidence counts as unknown."""
-    fields = entry.fields
+def reference_from_entry(key: str, entry: Entry, location: Location = Location("", 0),
+                         fields: Mapping[str, str] | None = None) -> Reference:
+    """The model of one pybtex entry (with ``fields``, those inherited by crossref as well);
+    an unrecognised confidence counts as unknown. Raises :class:`.names.UnreadableName`."""
+    fields = dict(entry.fields if fields is None else fields)
+    for role, persons in entry.persons.items():  # an entry made in code (the article's) may hold its names as pybtex persons
+        fields.setdefault(role.lower(), " and ".join(str(person) for person in persons))
     confidence = plain_text(fields.get("confidence", "certain")).strip().lower()
     return Reference(
         key=key,
-        entry_type=entry.type.lower(),
-        authors=tuple(name_from_person(person) for person in entry.persons.get("author", ())),
-        editors=tuple(name_from_person(person) for person in entry.persons.get("editor", ())),
-        year=plain_text(fields.get("year", "")).strip(),
-        title=plain_text(fields.get("title", "")),
+        work=work_from_fields(entry.type, fields),
         confidence=confidence if confidence in CONFIDENCE_LEVELS else "unknown",  # type: ignore[arg-type]
-        annote=plain_text(fields.get("annote", "")),
+        annote=plain_text(fields.get("annote", "") or fields.get("annotation", "")),
         source=location,
     )
 
@@ -93,15 +94,15 @@ def check_entry(reference: Reference, entry: Entry, source: str) -> list[Problem
     if given not in CONFIDENCE_LEVELS:
         problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}': confidence must be one of "
                                                         f"{', '.join(CONFIDENCE_LEVELS)}, not '{excerpt(given)}'"))
-    if not reference.creators and not reference.title:
+    if not reference.creators and not reference.title and not reference.work.members:
         problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}' has no author, editor or title to cite it by"))
     for name, message in link_errors(entry.fields).items():
-        line, column = _field_position(source, name)
+        line, column = field_position(source, name)
         problems.append(Problem(where.path, where.line + line, f"entry '{excerpt(reference.key)}': {name}: {message}", column=column))
     return problems
 
 
-def _field_position(source: str, name: str) -> tuple[int, int]:
+def field_position(source: str, name: str) -> tuple[int, int]:
     """Where ``name =`` starts in an entry's text: lines after its first, and column (its first line
     when not found, as when a macro was written)."""
     found = re.search(rf",\s*({name})\s*=", source, re.IGNORECASE)
@@ -111,48 +112,8 @@ def _field_position(source: str, name: str) -> tuple[int, int]:
     return source.count("\n", 0, start), start - source.rfind("\n", 0, start)
 
 
-def name_from_person(person: Person) -> Name:
-    """A pybtex person as the model's name; BibTeX's ``others`` becomes "et al."."""
-    if str(person) == "others":
-        return Name(last="others", is_others=True)
-    return Name(
-        last=plain_text(" ".join(person.last_names)),
-        first=plain_text(" ".join(person.first_names + person.middle_names)),
-        von=plain_text(" ".join(person.prelast_names)),
-        junior=plain_text(" ".join(person.lineage_names)),
-    )
-
-
-def latex_text(latex: str) -> Text:
-    """Rich text from a BibTeX value: {braced} parts protected, LaTeX accents and quotes decoded.
-
-    Most values hold no LaTeX beyond braces; those skip latexcodec, which is slow on big files.
-    """
-    if needs_latex(latex):
-        return _from_latex(latex)
-    latex = dashes(latex)
-    if "{" not in latex and "}" not in latex:
-        return Text(latex)
-    parts: list[Protected | String] = []
-    for piece in _BRACED.split(latex):
-        if piece.startswith("{") and piece.endswith("}"):
-            parts.append(Protected(piece[1:-1]))
-        elif piece:
-            parts.append(String(piece.replace("{", "").replace("}", "")))
-    return Text(*parts)
-
-
-@lru_cache(maxsize=8192)  # names and journals recur across a bibliography, and decoding LaTeX is slow
+@lru_cache(maxsize=8192)  # names and journals recur across a bibliography
 def plain_text(latex: str) -> str:
     """LaTeX accents, quotes and braces decoded: ``Lauv{\\aa}s`` -> ``Lauvås``."""
     simple = simple_text(latex)
-    return _from_latex(latex).render(PLAIN_TEXT) if simple is None else simple
-
-
-def _from_latex(latex: str) -> Text:
-    """pybtex's reading of LaTeX; a value it cannot read (a lone backslash at its end, an escaped
-    brace that leaves the others unbalanced) is kept as written, so that no entry stops a build."""
-    try:
-        return Text.from_latex(latex)
-    except (UnicodeDecodeError, PybtexError):
-        return Text(dashes(latex).replace("{", "").replace("}", ""))
+    return latex_plain(latex) if simple is None else simple

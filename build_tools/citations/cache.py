@@ -19,7 +19,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
@@ -27,17 +27,19 @@ from pathlib import Path
 from typing import TypeVar, cast, get_args
 
 from ..locations import Location
-from .model import Confidence, Name, Reference
+from .model import Confidence, Date, Name, Reference, Work
 
 T = TypeVar("T", str, tuple[str, ...])
 
-FORMAT = 1  # of the file; a cache in any other format is rebuilt
+FORMAT = 2  # of the file; a cache in any other format is rebuilt
 MAX_BYTES = 256 * 2**20  # a larger file is refused unread: no build writes one
 KEY_BYTES = 32
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
-CACHE_KEYS = frozenset({"format", "code", "references", "fields", "formatted", "rendered", "used_before", "checked"})
-REFERENCE_KEYS = frozenset({"key", "entry_type", "authors", "editors", "year", "title", "confidence", "annote", "source"})
-NAME_KEYS = frozenset({"last", "first", "von", "junior", "is_others"})
+CACHE_KEYS = frozenset({"format", "code", "references", "formatted", "rendered", "used_before", "checked"})
+REFERENCE_KEYS = frozenset({"key", "work", "confidence", "annote", "source"})
+NAME_KEYS = frozenset({"last", "first", "von", "junior", "is_others", "dropping"})
+DATE_KEYS = frozenset({"year", "month", "day", "literal"})
+WORK_FIELDS = {item.name: item.type for item in fields(Work)}
 LOCATION_KEYS = frozenset({"path", "line"})
 
 
@@ -154,36 +156,72 @@ def location_from_dict(value: object) -> Location:
 
 
 def name_to_dict(name: Name) -> dict[str, object]:
-    return {"last": name.last, "first": name.first, "von": name.von, "junior": name.junior, "is_others": name.is_others}
+    return {"last": name.last, "first": name.first, "von": name.von, "junior": name.junior, "is_others": name.is_others,
+            "dropping": name.dropping}
 
 
 def name_from_dict(value: object) -> Name:
     data = record(value, NAME_KEYS)
-    last, first, von, junior, is_others = data["last"], data["first"], data["von"], data["junior"], data["is_others"]
-    if (isinstance(last, str) and isinstance(first, str) and isinstance(von, str) and isinstance(junior, str)
-            and isinstance(is_others, bool)):
-        return Name(last, first, von, junior, is_others)
-    raise TypeError("not a name")
+    is_others = data["is_others"]
+    if not isinstance(is_others, bool):
+        raise TypeError("not a name")
+    return Name(text(data["last"]), text(data["first"]), text(data["von"]), text(data["junior"]), is_others, text(data["dropping"]))
+
+
+def date_from_dict(value: object) -> Date:
+    data = record(value, DATE_KEYS)
+    month, day = data["month"], data["day"]
+    if type(month) is not int or type(day) is not int:
+        raise TypeError("not a date")
+    return Date(text(data["year"]), month, day, text(data["literal"]))
+
+
+def work_to_dict(work: Work) -> dict[str, object]:
+    """The work's fields that are set (most are not), names and dates as objects."""
+    written: dict[str, object] = {}
+    for name in WORK_FIELDS:
+        value = getattr(work, name)
+        if isinstance(value, Date):
+            if value != Date():
+                written[name] = {"year": value.year, "month": value.month, "day": value.day, "literal": value.literal}
+        elif isinstance(value, tuple):
+            if value:
+                written[name] = [name_to_dict(part) if isinstance(part, Name) else part for part in value]
+        elif value:
+            written[name] = value
+    return written
+
+
+def work_from_dict(value: object) -> Work:
+    data = record(value)
+    if not data.keys() <= WORK_FIELDS.keys() or "kind" not in data:
+        raise TypeError("not a work")
+    read: dict[str, object] = {}
+    for name, content in data.items():
+        kind = WORK_FIELDS[name]
+        if kind == "Date":
+            read[name] = date_from_dict(content)
+        elif kind == "tuple[Name, ...]":
+            read[name] = tuple(name_from_dict(part) for part in array(content))
+        elif kind == "tuple[str, ...]":
+            read[name] = tuple(text(part) for part in array(content))
+        else:
+            read[name] = text(content)
+    return Work(**read)  # type: ignore[arg-type]  # each value was checked against its field's type above
 
 
 def reference_to_dict(reference: Reference) -> dict[str, object]:
-    return {"key": reference.key, "entry_type": reference.entry_type,
-            "authors": [name_to_dict(name) for name in reference.authors],
-            "editors": [name_to_dict(name) for name in reference.editors],
-            "year": reference.year, "title": reference.title, "confidence": reference.confidence,
+    return {"key": reference.key, "work": work_to_dict(reference.work), "confidence": reference.confidence,
             "annote": reference.annote, "source": location_to_dict(reference.source)}
 
 
 def reference_from_dict(value: object) -> Reference:
     data = record(value, REFERENCE_KEYS)
-    key, entry_type, year, title, confidence, annote = (data["key"], data["entry_type"], data["year"], data["title"],
-                                                        data["confidence"], data["annote"])
-    if (isinstance(key, str) and isinstance(entry_type, str) and isinstance(year, str) and isinstance(title, str)
-            and confidence in CONFIDENCES and isinstance(annote, str)):
-        return Reference(key, entry_type, tuple(map(name_from_dict, array(data["authors"]))),
-                         tuple(map(name_from_dict, array(data["editors"]))), year, title, cast(Confidence, confidence),
-                         annote, location_from_dict(data["source"]))
-    raise TypeError("not a reference")
+    confidence = data["confidence"]
+    if confidence not in CONFIDENCES:
+        raise TypeError("not a reference")
+    return Reference(text(data["key"]), work_from_dict(data["work"]), cast(Confidence, confidence), text(data["annote"]),
+                     location_from_dict(data["source"]))
 
 
 def rendered_from_json(value: object) -> str | tuple[str, ...]:
@@ -192,7 +230,7 @@ def rendered_from_json(value: object) -> str | tuple[str, ...]:
 
 @dataclass
 class FormattingCache:
-    """By entry digest: references, each entry's fields as plain text, and its HTML and plain text
+    """By entry digest: references, and each entry's HTML and plain text
     by (digest, year label); and rendered HTML by the digest of its inputs.
 
     Rendered HTML is kept while one of the last two builds asked for it, so that two builds that
@@ -200,7 +238,6 @@ class FormattingCache:
     """
 
     references: dict[str, Reference] = field(default_factory=dict)
-    fields: dict[str, dict[str, str]] = field(default_factory=dict)
     formatted: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     rendered: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     used_before: frozenset[str] = frozenset()  # rendered HTML the build that saved the file asked for
@@ -244,7 +281,6 @@ class FormattingCache:
     def to_json(self) -> dict[str, object]:
         return {"format": FORMAT, "code": code_version(),
                 "references": {digest: reference_to_dict(reference) for digest, reference in self.references.items()},
-                "fields": self.fields,
                 "formatted": [[digest, label, html, plain] for (digest, label), (html, plain) in self.formatted.items()],
                 "rendered": self.rendered, "used_before": sorted(self.used_before), "checked": self.checked}
 
@@ -261,8 +297,6 @@ class FormattingCache:
             digest, label, html, plain = (text(part) for part in array(item))
             formatted[(digest, label)] = (html, plain)
         return cls(references={digest: reference_from_dict(reference) for digest, reference in record(data["references"]).items()},
-                   fields={digest: {name: text(content) for name, content in record(entry).items()}
-                           for digest, entry in record(data["fields"]).items()},
                    formatted=formatted,
                    rendered={key: rendered_from_json(html) for key, html in record(data["rendered"]).items()},
                    used_before=frozenset(text(key) for key in array(data["used_before"])), checked=text(data["checked"]))
@@ -290,8 +324,4 @@ class FormattingCache:
 
     def store(self, digest: str, label: str, html: str, text: str) -> None:
         self.formatted[(digest, label)] = (html, text)
-        self.changed = True
-
-    def store_fields(self, digest: str, fields: dict[str, str]) -> None:
-        self.fields[digest] = fields
         self.changed = True

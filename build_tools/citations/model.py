@@ -13,13 +13,19 @@ from ..locations import Location
 
 @dataclass(frozen=True, slots=True)
 class Name:
-    """One person (or group) named in a reference, split as BibTeX splits names."""
+    """One person (or group) named in a reference: family name, given names, particles, suffix.
+
+    ``von`` is a particle that belongs to the family name ("van Manen" in text, sorted under V);
+    ``dropping`` one that does not (biblatex's ``useprefix=false``: "Manen", sorted under M, and
+    "Manen, M. van" in the reference list).
+    """
 
     last: str
     first: str = ""
     von: str = ""
     junior: str = ""
     is_others: bool = False
+    dropping: str = ""
 
     @property
     def surname(self) -> str:
@@ -32,6 +38,64 @@ class Name:
         return " ".join("-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in self.first.split())
 
 
+@dataclass(frozen=True, slots=True)
+class Date:
+    """A date as far as it is given: a year (which may be a word, "in press"), month and day."""
+
+    year: str = ""
+    month: int = 0
+    day: int = 0
+    literal: str = ""  # a date that is not one: "in press", "forthcoming"
+
+    def __bool__(self) -> bool:
+        return bool(self.year or self.literal)
+
+
+# Every field a reference may have, named as CSL-JSON names them (with "_" for "-"). Titles and
+# other text that may hold formatting are richtext markup (:mod:`.richtext`); the rest plain text.
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A work as APA 7 formats it, whatever file it was read from (biblatex, BibTeX, CSL-JSON)."""
+
+    kind: str  # a CSL type: article-journal, book, chapter, thesis, report, webpage, software, ...
+    author: tuple[Name, ...] = ()
+    editor: tuple[Name, ...] = ()
+    translator: tuple[Name, ...] = ()
+    container_author: tuple[Name, ...] = ()
+    director: tuple[Name, ...] = ()
+    issued: Date = Date()
+    original_date: Date = Date()
+    accessed: Date = Date()
+    title: str = ""
+    title_short: str = ""
+    container_title: str = ""
+    volume_title: str = ""
+    collection_title: str = ""
+    collection_number: str = ""
+    event: str = ""
+    genre: str = ""
+    medium: str = ""
+    volume: str = ""
+    number_of_volumes: str = ""
+    issue: str = ""
+    page: str = ""
+    number: str = ""
+    edition: str = ""
+    version: str = ""
+    publisher: str = ""
+    publisher_place: str = ""
+    event_place: str = ""
+    authority: str = ""
+    status: str = ""
+    doi: str = ""
+    url: str = ""
+    isbn: str = ""
+    issn: str = ""
+    language: str = ""
+    note: str = ""
+    members: tuple[str, ...] = ()  # a set (biblatex's @set): the keys of the works it stands for
+
+
 Confidence = Literal["certain", "probable", "unknown"]
 
 
@@ -40,14 +104,33 @@ class Reference:
     """A cited work as far as it is known: ``confidence: unknown`` means not yet established."""
 
     key: str
-    entry_type: str
-    authors: tuple[Name, ...]
-    editors: tuple[Name, ...]
-    year: str
-    title: str
-    confidence: Confidence
-    annote: str
-    source: Location
+    work: Work
+    confidence: Confidence = "certain"
+    annote: str = ""
+    source: Location = Location("", 0)
+
+    @property
+    def entry_type(self) -> str:
+        return self.work.kind
+
+    @property
+    def authors(self) -> tuple[Name, ...]:
+        return self.work.author
+
+    @property
+    def editors(self) -> tuple[Name, ...]:
+        return self.work.editor
+
+    @property
+    def year(self) -> str:
+        return self.work.issued.year or self.work.issued.literal
+
+    @property
+    def title(self) -> str:
+        """The title as plain text."""
+        from .richtext import plain
+
+        return plain(self.work.title)
 
     @property
     def is_incomplete(self) -> bool:
@@ -56,7 +139,7 @@ class Reference:
     @property
     def creators(self) -> tuple[Name, ...]:
         """Who the work is cited by: its authors, or its editors when it has none."""
-        return self.authors or self.editors
+        return self.work.author or self.work.editor
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ..templating import templates
+
 from .apa import AuthorDate, author_dates
 from .bibliography import Bibliography
 from .cache import FormattingCache, code_version, digest_of
+from .entries import reference_entry
 from .model import Reference
+from .richtext import plain
 
 if TYPE_CHECKING:
-    from .style import APA7Style
+    from jinja2 import Template
 
 
 class ReferenceList:
@@ -24,7 +28,7 @@ class ReferenceList:
     def __init__(self, bibliography: Bibliography, cache: FormattingCache | None = None):
         self.bibliography = bibliography
         self.cache = cache if cache is not None else FormattingCache()
-        self._style: APA7Style | None = None
+        self._template: Template | None = None
         for reference in bibliography.references:
             self.cache.remember(bibliography.digest(reference.key), reference)
 
@@ -39,24 +43,31 @@ class ReferenceList:
         return author_dates(self.bibliography.references)
 
     def ordered(self, keys: set[str] | None = None) -> list[Reference]:
-        """References in APA order (authors, then year with suffix); all of them, or ``keys``."""
+        """References in APA order (authors, then year with suffix); all of them, or ``keys``. A set
+        (biblatex's ``@set``) is listed as its members."""
         if keys is None:
-            chosen = list(self.bibliography.references)
+            chosen = [reference for reference in self.bibliography.references if not reference.work.members]
         else:
-            chosen = [reference for key in keys if (reference := self.bibliography.get(key)) is not None]
+            chosen = [found for key in self.members(keys) if (found := self.bibliography.get(key)) is not None]
         return sorted(chosen, key=lambda ref: self.labels[ref.key].sort_key)
 
-    def fields(self, key: str) -> dict[str, str]:
-        """The entry's fields as plain text (LaTeX decoded), for metadata; read from the cache
-        while the entry is unchanged."""
-        digest = self.bibliography.digest(key)
-        found = self.cache.fields.get(digest)
-        if found is None:
-            from .bibtex import plain_text
-
-            found = {name.lower(): plain_text(value) for name, value in self.bibliography.entry(key).fields.items()}
-            self.cache.store_fields(digest, found)
+    def members(self, keys: set[str]) -> set[str]:
+        """The keys, each set among them replaced by its members."""
+        found = set()
+        for key in keys:
+            reference = self.bibliography.get(key)
+            found.update(reference.work.members if reference is not None and reference.work.members else (key,))
         return found
+
+    def fields(self, key: str) -> dict[str, str]:
+        """The work's fields that scholarly metadata names, as plain text."""
+        reference = self.bibliography.get(key)
+        if reference is None:
+            return {}
+        work = reference.work
+        return {name: value for name, value in (("journal", plain(work.container_title)), ("volume", work.volume),
+                                                ("number", work.issue), ("publisher", plain(work.publisher)), ("doi", work.doi),
+                                                ("isbn", work.isbn)) if value}
 
     def html(self, key: str) -> str:
         return self._formatted(key)[0]
@@ -65,15 +76,14 @@ class ReferenceList:
         return self._formatted(key)[1]
 
     def _formatted(self, key: str) -> tuple[str, str]:
-        digest, label = self.bibliography.digest(key), self.labels[key].year
+        digest, label = self.bibliography.digest(key), self.labels[key].entry_year
         found = self.cache.formatted.get((digest, label))
-        if found is None:  # pybtex is needed only now: entries formatted by an earlier build are cached
-            from .bibtex import HTML, PLAIN_TEXT
-            from .style import APA7Style
-
-            if self._style is None:
-                self._style = APA7Style()
-            rich = self._style.format_entry(label, self.bibliography.entry(key)).text
-            found = (rich.render(HTML), rich.render(PLAIN_TEXT))
+        if found is None:  # formatted entries of an earlier build are cached
+            reference = self.bibliography.get(key)
+            assert reference is not None
+            entry = reference_entry(reference.work, label)
+            if self._template is None:
+                self._template = templates("build_tools.citations").get_template("entry.html.j2")
+            found = (self._template.render(runs=entry), "".join(run.text for run in entry))
             self.cache.store(digest, label, *found)
         return found

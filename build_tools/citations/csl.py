@@ -1,0 +1,192 @@
+"""CSL-JSON and CSL-YAML bibliographies (Zotero's "CSL JSON" export, pandoc's YAML references),
+read into the same :class:`~.model.Work` as BibTeX, so the same work gives the same output.
+
+Titles are taken as written: CSL data is in sentence case already (Zotero asks for it), unlike
+BibTeX's title case. Every problem is reported with its line: a file that does not parse, an item
+without ``id``, a key given twice, a name or date of the wrong shape.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from ..locations import Location
+from ..problems import Problem, excerpt
+from ..urls import link_errors
+from .model import Date, Name, Reference, Work
+from .richtext import csl_markup
+
+CSL_SUFFIXES = (".json", ".yaml", ".yml")
+CONFIDENCE_LEVELS = ("certain", "probable", "unknown")
+_TEXT_VARIABLES = {  # CSL variable -> the Work's field; text that may hold formatting
+    "title": "title", "title-short": "title_short", "shortTitle": "title_short", "container-title": "container_title",
+    "volume-title": "volume_title", "collection-title": "collection_title", "event": "event", "event-title": "event",
+    "genre": "genre", "medium": "medium", "publisher": "publisher", "note": "note",
+}
+_PLAIN_VARIABLES = {
+    "collection-number": "collection_number", "volume": "volume", "number-of-volumes": "number_of_volumes", "issue": "issue",
+    "page": "page", "number": "number", "edition": "edition", "version": "version", "publisher-place": "publisher_place",
+    "event-place": "event_place", "authority": "authority", "status": "status", "DOI": "doi", "URL": "url", "ISBN": "isbn",
+    "ISSN": "issn", "language": "language",
+}
+_NAME_VARIABLES = {"author": "author", "editor": "editor", "translator": "translator", "container-author": "container_author",
+                   "director": "director"}
+_DATE_VARIABLES = {"issued": "issued", "original-date": "original_date", "accessed": "accessed"}
+_EDTF = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+# CSL variables the APA formatter does not show, which Zotero exports: not worth a notice each.
+UNSHOWN_VARIABLES = frozenset({"id", "type", "abstract", "keyword", "source", "archive", "archive_location", "call-number",
+                               "citation-key", "annote", "confidence", "PMID", "PMCID", "dimensions", "number-of-pages"})
+
+
+def is_csl(path: str) -> bool:
+    return path.lower().endswith(CSL_SUFFIXES)
+
+
+@lru_cache(maxsize=2)  # the check reads the keys first, then the references
+def read_csl(text: str, path: str) -> tuple[list[tuple[Reference, str]], list[Problem]]:
+    """Each item as a reference with its canonical JSON text (what identifies it for the cache),
+    and every problem found."""
+    items, lines, problems = _items(text, path)
+    references: list[tuple[Reference, str]] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        line = lines[index] if index < len(lines) else 1
+        if not isinstance(item, dict):
+            problems.append(Problem(path, line, "a CSL item must be an object with an \"id\" and a \"type\""))
+            continue
+        key = str(item.get("id", "")).strip()
+        if not key:
+            problems.append(Problem(path, line, "a CSL item has no \"id\": the key it is cited by"))
+            continue
+        if key in seen:
+            problems.append(Problem(path, line, f"duplicate id '{excerpt(key)}' (first given at line {seen[key]})"))
+            continue
+        seen[key] = line
+        try:
+            work = work_from_csl(item)
+        except ValueError as error:
+            problems.append(Problem(path, line, f"item '{excerpt(key)}': {error}"))
+            continue
+        confidence = str(item.get("confidence", "certain")).strip().lower()
+        if confidence not in CONFIDENCE_LEVELS:
+            problems.append(Problem(path, line, f"item '{excerpt(key)}': confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, "
+                                                f"not '{excerpt(confidence)}'"))
+        if not work.author and not work.editor and not work.title:
+            problems.append(Problem(path, line, f"item '{excerpt(key)}' has no author, editor or title to cite it by"))
+        for name, message in link_errors({"doi": work.doi, "url": work.url}).items():
+            problems.append(Problem(path, line, f"item '{excerpt(key)}': {name.upper()}: {message}"))
+        reference = Reference(key, work, confidence if confidence in CONFIDENCE_LEVELS else "unknown",  # type: ignore[arg-type]
+                              str(item.get("annote", "")), Location(path, line))
+        references.append((reference, json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)))
+    return references, problems
+
+
+def _items(text: str, path: str) -> tuple[list[Any], list[int], list[Problem]]:
+    """The file's items and the line each starts on; a file that does not parse is one problem, at its place."""
+    if path.lower().endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            return [], [], [Problem(path, error.lineno, f"not valid CSL-JSON: {error.msg}", column=error.colno)]
+        items = data if isinstance(data, list) else data.get("items", []) if isinstance(data, dict) else []
+        return items, _json_lines(text, items), ([] if isinstance(data, list | dict) else
+                                                 [Problem(path, 1, "CSL-JSON is a list of items")])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return [], [], [Problem(path, mark.line + 1 if mark else 1, f"not valid CSL-YAML: {getattr(error, 'problem', error)}",
+                                column=mark.column + 1 if mark else 1)]
+    if isinstance(data, dict) and "references" in data:
+        data, node = data["references"], next((value for key, value in node.value if key.value == "references"), None)
+    if not isinstance(data, list):
+        return [], [], [Problem(path, 1, "CSL-YAML is a list of items (or a 'references:' list)")]
+    lines = [child.start_mark.line + 1 for child in node.value] if node is not None and hasattr(node, "value") else []
+    return data, lines, []
+
+
+def _json_lines(text: str, items: list[Any]) -> list[int]:
+    """The line of each item's ``"id"`` (JSON's parser keeps no positions)."""
+    lines = []
+    position = 0
+    for item in items:
+        key = item.get("id") if isinstance(item, dict) else None
+        found = re.compile(r'"id"\s*:\s*' + re.escape(json.dumps(key, ensure_ascii=False))).search(text, position) if key is not None else None
+        if found is None:
+            lines.append(text.count("\n", 0, position) + 1)
+            continue
+        lines.append(text.count("\n", 0, found.start()) + 1)
+        position = found.end()
+    return lines
+
+
+def work_from_csl(item: Mapping[str, Any]) -> Work:
+    """One CSL item as a work; ValueError names a variable of the wrong shape."""
+    values: dict[str, Any] = {"kind": str(item.get("type", "document")) or "document"}
+    for variable, field in _TEXT_VARIABLES.items():
+        if item.get(variable) not in (None, "") and field not in values:
+            values[field] = csl_markup(_scalar(variable, item[variable]))
+    for variable, field in _PLAIN_VARIABLES.items():
+        if item.get(variable) not in (None, ""):
+            values[field] = _scalar(variable, item[variable]).replace("--", "–")
+    for variable, field in _NAME_VARIABLES.items():
+        if item.get(variable):
+            values[field] = tuple(_name(variable, name) for name in _list(variable, item[variable]))
+    for variable, field in _DATE_VARIABLES.items():
+        if item.get(variable) not in (None, ""):
+            values[field] = _date(variable, item[variable])
+    return Work(**values)
+
+
+def _scalar(variable: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"{variable} must be text or a number")
+    return str(value).strip()
+
+
+def _list(variable: str, value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"{variable} must be a list of names")
+    return value
+
+
+def _name(variable: str, value: Any) -> Name:
+    if not isinstance(value, dict):
+        raise ValueError(f"{variable}: a name must be an object with \"family\" and \"given\" (or \"literal\")")
+    if value.get("literal"):
+        return Name(last=_scalar(variable, value["literal"]))
+    family = _scalar(variable, value.get("family", ""))
+    particle = _scalar(variable, value.get("non-dropping-particle", ""))
+    return Name(last=family, first=_scalar(variable, value.get("given", "")), von=particle,
+                dropping=_scalar(variable, value.get("dropping-particle", "")), junior=_scalar(variable, value.get("suffix", "")))
+
+
+def _date(variable: str, value: Any) -> Date:
+    """CSL's ``{"date-parts": [[2020, 3, 15]]}``, ``{"literal": ...}`` or ``{"raw": ...}``, or
+    pandoc's YAML forms (``2020-03-15``, ``{year: 2020}``)."""
+    if isinstance(value, dict):
+        parts = value.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            year, month, day = [*[str(part) for part in parts[0][:3]], "0", "0"][:3]
+            if re.fullmatch(r"-?\d+", year) and month.isdigit() and day.isdigit():
+                return Date(year, int(month), int(day))
+        if value.get("year") is not None:
+            return Date(str(value["year"]), int(value.get("month") or 0), int(value.get("day") or 0))
+        for literal in ("literal", "raw"):
+            if value.get(literal):
+                return _date(variable, str(value[literal]))
+        raise ValueError(f"{variable} must be a date: {{\"date-parts\": [[2020, 3, 15]]}}")
+    written = str(value).strip()
+    match = _EDTF.match(written)
+    if match:
+        year, month, day = match.groups()
+        return Date(year, int(month or 0), int(day or 0))
+    return Date(literal=written)
+

@@ -283,20 +283,30 @@ def normalise(text: str) -> str:
 # ---- Divergences: where APA 7 and citeproc's output disagree ----
 
 
+READING = "Not APA against CSL"  # how the section of a divergence about reading the data begins
+
+
 @dataclass(frozen=True)
 class Divergence:
     """A rewrite of citeproc's output (normalised, italics marked) into what APA 7 requires."""
 
     name: str
-    part: str
+    parts: tuple[str, ...]
     keys: tuple[str, ...]  # ("*",) for every key
     citeproc: re.Pattern[str]
     apa: str
     section: str
     note: str
+    files: tuple[str, ...] = ()  # the bibliographies it is about; () for all
 
-    def applies_to(self, key: str, part: str) -> bool:
-        return part == self.part and ("*" in self.keys or key in self.keys)
+    @property
+    def rereads(self) -> bool:
+        """Whether it is about reading the data, not the style: the name read otherwise also
+        sorts otherwise, so such works are left out of the comparison of orders."""
+        return self.section.startswith(READING)
+
+    def applies_to(self, key: str, part: str, file: str = "") -> bool:
+        return part in self.parts and ("*" in self.keys or key in self.keys) and (not self.files or file in self.files)
 
 
 @cache
@@ -305,18 +315,20 @@ def divergences(path: Path = DIVERGENCES) -> tuple[Divergence, ...]:
     found = []
     for entry in loaded["divergences"]:
         keys = entry.get("keys", "*")
-        if entry["part"] not in PARTS:
-            raise ValueError(f"{path}: divergence {entry['name']}: part must be one of {PARTS}")
-        found.append(Divergence(entry["name"], entry["part"], tuple(keys) if isinstance(keys, list) else (keys,),
-                                re.compile(entry["citeproc"]), entry["apa"], entry["section"], entry.get("note", "").strip()))
+        parts = tuple(entry["part"]) if isinstance(entry["part"], list) else (entry["part"],)
+        if not set(parts) <= set(PARTS):
+            raise ValueError(f"{path}: divergence {entry['name']}: part must be one of {PARTS} (or a list of them)")
+        found.append(Divergence(entry["name"], parts, tuple(keys) if isinstance(keys, list) else (keys,),
+                                re.compile(entry["citeproc"]), entry["apa"], entry["section"], entry.get("note", "").strip(),
+                                tuple(entry.get("files", ()))))
     return tuple(found)
 
 
-def as_apa_requires(text: str, key: str, part: str) -> tuple[str, tuple[str, ...]]:
+def as_apa_requires(text: str, key: str, part: str, file: str = "") -> tuple[str, tuple[str, ...]]:
     """citeproc's output with the listed divergences applied, and the names of those that changed it."""
     applied = []
     for divergence in divergences():
-        if divergence.applies_to(key, part):
+        if divergence.applies_to(key, part, file):
             text, count = divergence.citeproc.subn(divergence.apa, text)
             if count:
                 applied.append(divergence.name)
@@ -359,7 +371,8 @@ class Comparison:
         """Both reference lists' orders, of the works whose entries agree: two entries that differ
         (a name with its particle, say) may rightly sort apart, so only the others say whether
         the two engines order alike."""
-        agreed = {pair.key for pair in self.of(["reference"]) if pair.agrees}
+        reread = {divergence.name for divergence in divergences() if divergence.rereads}
+        agreed = {pair.key for pair in self.of(["reference"]) if pair.agrees and not reread & set(pair.divergences)}
         return [key for key in self.our_order if key in agreed], [key for key in self.citeproc_order if key in agreed]
 
     @property
@@ -385,7 +398,7 @@ def compare(path: Path, dialect: str | None = None) -> Comparison:
     for key in keys:
         for part in PARTS:
             printed = theirs.part(part).get(key, MISSING)
-            expected, applied = as_apa_requires(printed, key, part)
+            expected, applied = as_apa_requires(printed, key, part, path.name)
             pairs.append(Pair(key, part, mine.part(part).get(key, MISSING), printed, expected, applied))
     return Comparison(path.name, pairs, mine.order, theirs.order, mine.errors, theirs.errors)
 

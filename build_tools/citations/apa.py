@@ -16,7 +16,8 @@ from .richtext import plain
 
 NO_DATE = "n.d."
 ET_AL_FROM = 3  # APA 8.17: a work by three or more authors is cited by the first author's name "et al."
-MINOR_WORDS = frozenset("a an and as at but by for from if in into nor of off on or per so the to up via vs. vs yet with".split())
+MINOR_WORDS = frozenset({"a", "an", "and", "as", "at", "but", "by", "for", "from", "if", "in", "into", "nor", "of", "off", "on", "or",
+                         "per", "so", "the", "to", "up", "via", "vs.", "vs", "yet", "with"})
 ARTICLES = ("the ", "a ", "an ")
 
 
@@ -219,9 +220,8 @@ def title_case(title: str) -> str:
     cased = []
     for index, word in enumerate(words):
         starts = index == 0 or words[index - 1].endswith((":", "?", "!", "—"))
-        if word and (starts or word.lower() not in MINOR_WORDS) and word[0].islower():
-            word = word[0].upper() + word[1:]
-        cased.append(word)
+        capitalised = bool(word) and (starts or word.lower() not in MINOR_WORDS) and word[0].islower()
+        cased.append(word[0].upper() + word[1:] if capitalised else word)
     return " ".join(cased)
 
 

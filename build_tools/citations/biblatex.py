@@ -51,6 +51,7 @@ COUNTRIES = {"countryde": "German", "countryeu": "European", "countryep": "Europ
              "countryuk": "U.K.", "countryus": "U.S.", "countryjp": "Japanese", "countryca": "Canadian", "countrywo": "WIPO"}
 ENGLISH = frozenset({"english", "american", "british", "canadian", "australian", "newzealand", "usenglish", "ukenglish",
                      "en", "en-us", "en-gb"})
+MONTHS_OF_A_YEAR = range(1, 13)
 MONTHS = {name: number for number, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
      ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1)
@@ -176,7 +177,7 @@ def work_from_fields(entry_type: str, raw: Mapping[str, str]) -> Work:
         translator=names("translator"),
         container_author=names("bookauthor"),
         issued=_date(fields, "date", ""),
-        original_date=_date(fields, "origdate", "orig"),
+        original_date=_date(fields, "origdate", "orig") or _bracketed_original(fields),
         accessed=_date(fields, "urldate", "url"),
         title=(title("maintitle", "mainsubtitle", "maintitleaddon") if has_main and not chapter_like
                else title("title", "subtitle", "titleaddon")),
@@ -185,7 +186,8 @@ def work_from_fields(entry_type: str, raw: Mapping[str, str]) -> Work:
                       else title("booktitle", "booksubtitle", "booktitleaddon") if has_main else ""),
         container_title=(title("maintitle", "mainsubtitle", "maintitleaddon") if chapter_like and has_main
                          else title("booktitle", "booksubtitle", "booktitleaddon") if chapter_like
-                         else _joined(text("journaltitle"), text("journalsubtitle"), "") or (text("title") if kind == "periodical" else "")),
+                         else _joined(text("journaltitle"), text("journalsubtitle"), "")
+                         or (text("title") if kind == "periodical" else "")),
         collection_title=title("series"),
         collection_number=number if kind in IN_A_BOOK else "",
         event=text("eventtitle"),
@@ -200,8 +202,7 @@ def work_from_fields(entry_type: str, raw: Mapping[str, str]) -> Work:
         publisher="; ".join(part for part in (text(name) for name in ("institution", "organization", "howpublished", "publisher"))
                             if part),
         publisher_place=plain(text("location")) if kind != "patent" else "",
-        authority="; ".join(COUNTRIES.get(place.strip().lower(), place.strip()) for place in plain(text("location")).split(" and "))
-        if kind == "patent" and fields.get("location") else "",
+        jurisdiction=_jurisdiction(kind, genre_key, plain(text("location"))),
         event_place=plain(text("venue")),
         status=PUBSTATES.get(plain(text("pubstate")).lower(), plain(text("pubstate"))),
         doi=verbatim(fields.get("doi", "")) if chosen.get("doi") != "false" else "",
@@ -221,6 +222,15 @@ def _csl_type(kind: str, fields: Mapping[str, str]) -> str:
     if kind == "unpublished" and any(name in fields for name in ("eventdate", "eventtitle", "venue")):
         return "speech"
     return CSL_TYPES.get(kind, "document")
+
+
+def _jurisdiction(kind: str, genre: str, location: str) -> str:
+    """A patent's country, from biblatex's ``type = {patentus}`` or ``location = {countryus}``."""
+    if kind != "patent":
+        return ""
+    if genre.lower().startswith("patent") and genre[6:]:
+        return COUNTRIES.get(f"country{genre[6:].lower()}", genre[6:].upper())
+    return "; ".join(COUNTRIES.get(place.strip().lower(), place.strip()) for place in location.split(" and ") if place.strip())
 
 
 def _joined(title: str, subtitle: str, addon: str) -> str:
@@ -249,14 +259,25 @@ def _date(fields: Mapping[str, str], name: str, prefix: str) -> Date:
     year = latex_text(fields.get(f"{prefix}year", "")).strip()
     if not year:
         return Date()
+    if not prefix and (bracketed := _BRACKETED_YEAR.match(year)):
+        year = bracketed.group(2)
     month_written = latex_text(fields.get(f"{prefix}month", "")).strip().lower()
-    month = MONTHS.get(month_written, int(month_written) if month_written.isdigit() and int(month_written) <= 12 else 0)
+    month = MONTHS.get(month_written, int(month_written) if month_written.isdigit() and int(month_written) <= len(MONTHS_OF_A_YEAR) else 0)
     day_written = latex_text(fields.get(f"{prefix}day", "")).strip()
     day = int(day_written) if day_written.isdigit() else 0
     year_digits = year.replace("–", "-").replace("—", "-")
     if re.fullmatch(r"-?\d{1,4}", year_digits):
         return Date(year_digits, month, day)
     return Date(literal=year)
+
+
+_BRACKETED_YEAR = re.compile(r"^\s*\[(\d{1,4})\]\s*(\d{1,4})\s*$")
+
+
+def _bracketed_original(fields: Mapping[str, str]) -> Date:
+    """Better BibTeX's BibTeX export writes a republished work's year as ``[1959] 1997``."""
+    match = _BRACKETED_YEAR.match(latex_text(fields.get("year", "")))
+    return Date(match.group(1)) if match else Date()
 
 
 def _url(fields: Mapping[str, str], chosen: Mapping[str, str], kind: str) -> str:

@@ -271,8 +271,8 @@ def _split_shared_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:
     entries, found by matching braces: valid BibTeX, which reference managers read."""
     split: list[Chunk] = []
     for chunk in chunks:
-        line, kind, key, start, end = chunk
-        if kind in ("comment", "preamble", "") or text.count("@", start, end) < 2:
+        line, kind, _, start, end = chunk
+        if kind in ("comment", "preamble", "") or text.count("@", start, end) == 1:
             split.append(chunk)
             continue
         position = start
@@ -329,6 +329,11 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
     A ``.json``, ``.yaml`` or ``.yml`` file is read as CSL-JSON or CSL-YAML (:mod:`.csl`)."""
     if is_csl(path):
         return _csl_bibliography(text, path)
+    return _bibtex_bibliography(text, path, only, known, checked)
+
+
+def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, known: Mapping[str, Reference] | None,
+                         checked: str) -> Bibliography:
     references: list[Reference] = []
     text_digest = _digest(text)
     unchanged = bool(checked) and checked == text_digest
@@ -478,7 +483,7 @@ class _Reader:
             try:
                 reference = reference_from_entry(entry_key, entry, Location(self.path, line))
             except UnreadableName as error:
-                field, reason = error.args if len(error.args) == 2 else ("author", str(error))
+                field, reason = error.args if len(error.args) == len(("field", "reason")) else ("author", str(error))
                 offset, column = field_position(source, field)
                 problems.append(Problem(self.path, line + offset, f"entry '{excerpt(entry_key)}': {field}: {reason}", column=column))
                 continue

@@ -27,7 +27,6 @@ from .latex import latex_text as latex_plain
 from .model import Reference
 
 
-
 class HTMLBackend(PybtexHTMLBackend):
     """pybtex's HTML, with the link's address escaped as well: pybtex writes it into ``href`` as it is."""
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -32,12 +32,15 @@ _TEXT_VARIABLES = {  # CSL variable -> the Work's field; text that may hold form
 _PLAIN_VARIABLES = {
     "collection-number": "collection_number", "volume": "volume", "number-of-volumes": "number_of_volumes", "issue": "issue",
     "page": "page", "number": "number", "edition": "edition", "version": "version", "publisher-place": "publisher_place",
-    "event-place": "event_place", "authority": "authority", "status": "status", "DOI": "doi", "URL": "url", "ISBN": "isbn",
+    "event-place": "event_place", "authority": "authority", "jurisdiction": "jurisdiction", "status": "status", "DOI": "doi",
+    "URL": "url", "ISBN": "isbn",
     "ISSN": "issn", "language": "language",
 }
 _NAME_VARIABLES = {"author": "author", "editor": "editor", "translator": "translator", "container-author": "container_author",
                    "director": "director"}
 _DATE_VARIABLES = {"issued": "issued", "original-date": "original_date", "accessed": "accessed"}
+JURISDICTIONS = {"US": "U.S.", "GB": "U.K.", "UK": "U.K.", "DE": "German", "FR": "French", "EP": "European", "EU": "European",
+                 "JP": "Japanese", "CA": "Canadian", "WO": "WIPO"}
 _EDTF = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 # CSL variables the APA formatter does not show, which Zotero exports: not worth a notice each.
 UNSHOWN_VARIABLES = frozenset({"id", "type", "abstract", "keyword", "source", "archive", "archive_location", "call-number",
@@ -105,10 +108,10 @@ def _items(text: str, path: str) -> tuple[list[Any], list[int], list[Problem]]:
         return [], [], [Problem(path, mark.line + 1 if mark else 1, f"not valid CSL-YAML: {getattr(error, 'problem', error)}",
                                 column=mark.column + 1 if mark else 1)]
     if isinstance(data, dict) and "references" in data:
-        data, node = data["references"], next((value for key, value in node.value if key.value == "references"), None)
+        data, node = data["references"], next((value for key, value in getattr(node, "value", ()) if key.value == "references"), None)
     if not isinstance(data, list):
         return [], [], [Problem(path, 1, "CSL-YAML is a list of items (or a 'references:' list)")]
-    lines = [child.start_mark.line + 1 for child in node.value] if node is not None and hasattr(node, "value") else []
+    lines = [child.start_mark.line + 1 for child in getattr(node, "value", None) or []]
     return data, lines, []
 
 
@@ -118,7 +121,8 @@ def _json_lines(text: str, items: list[Any]) -> list[int]:
     position = 0
     for item in items:
         key = item.get("id") if isinstance(item, dict) else None
-        found = re.compile(r'"id"\s*:\s*' + re.escape(json.dumps(key, ensure_ascii=False))).search(text, position) if key is not None else None
+        written = re.escape(json.dumps(key, ensure_ascii=False)) if key is not None else None
+        found = re.compile(r'"id"\s*:\s*' + written).search(text, position) if written is not None else None
         if found is None:
             lines.append(text.count("\n", 0, position) + 1)
             continue
@@ -135,7 +139,9 @@ def work_from_csl(item: Mapping[str, Any]) -> Work:
             values[field] = csl_markup(_scalar(variable, item[variable]))
     for variable, field in _PLAIN_VARIABLES.items():
         if item.get(variable) not in (None, ""):
-            values[field] = _scalar(variable, item[variable]).replace("--", "–")
+            values[field] = _scalar(variable, item[variable])
+    if values.get("jurisdiction"):  # Zotero writes the country as a code: "US"
+        values["jurisdiction"] = JURISDICTIONS.get(values["jurisdiction"].upper(), values["jurisdiction"])
     for variable, field in _NAME_VARIABLES.items():
         if item.get(variable):
             values[field] = tuple(_name(variable, name) for name in _list(variable, item[variable]))

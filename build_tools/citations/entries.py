@@ -16,7 +16,7 @@ from .model import Date, Name, Work
 from .richtext import Run, capitalise_first, runs
 
 MAX_LISTED_AUTHORS = 20  # APA 9.8: up to 20 authors; of 21 or more, the first 19, an ellipsis and the last
-ORDINALS = {"1": "1st", "2": "2nd", "3": "3rd"}
+TEENS = range(10, 21)  # "11th", "12th", "13th": no "st", "nd" or "rd"
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
                "December")
 NO_DATE = "n.d."
@@ -180,7 +180,7 @@ def _details(work: Work) -> list[str]:
     if work.number and work.kind == "report":
         numbers.append(f"{capitalise_first(work.genre) if work.genre else 'Report'} No. {work.number}")
     elif work.number and work.kind == "patent":
-        numbers.append(f"{work.authority + ' ' if work.authority else ''}Patent No. {work.number}")
+        numbers.append(f"{work.jurisdiction + ' ' if work.jurisdiction else ''}Patent No. {work.number}")
     if numbers:
         details.append(", ".join(numbers))
     return details
@@ -192,7 +192,7 @@ def edition_text(edition: str) -> str:
     if not edition or edition in ("1", "1st"):
         return ""
     if edition.isdigit():
-        suffix = "th" if 10 <= int(edition) % 100 <= 20 else {"1": "st", "2": "nd", "3": "rd"}.get(edition[-1], "th")
+        suffix = "th" if int(edition) % 100 in TEENS else {"1": "st", "2": "nd", "3": "rd"}.get(edition[-1], "th")
         return f"{edition}{suffix} ed."
     lowered = edition.lower()
     for long, short in (("edition", "ed."), ("revised", "Rev.")):
@@ -205,6 +205,8 @@ def _description(work: Work) -> str:
     """The bracketed description: "[Doctoral dissertation, X University]", "[Computer software]"."""
     if work.kind == "thesis":
         genre = work.genre or "Thesis"
+        if not published(work):  # APA 10.6: "[Unpublished doctoral dissertation]. Institution."
+            return f"Unpublished {genre[0].lower()}{genre[1:]}"
         return f"{genre}, {_plain(work.publisher)}" if work.publisher else genre
     if work.kind in ("report", "patent"):
         return ""
@@ -213,6 +215,12 @@ def _description(work: Work) -> str:
     if work.medium:
         return work.medium[0].upper() + work.medium[1:]
     return DESCRIPTIONS.get(work.kind, "")
+
+
+def published(work: Work) -> bool:
+    """Whether a thesis is published, as APA 10.6 tells the two apart: found in an archive or
+    database (a DOI or URL), or issued as a book (an ISBN, a series). Nothing else is assumed."""
+    return bool(work.doi or work.url or work.isbn or work.collection_title or work.medium)
 
 
 def _plain(markup: str) -> str:
@@ -226,9 +234,11 @@ def _source(work: Work) -> Elements:
         return [_periodical(work)]
     if kind in ("chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary", "entry"):
         return [_in_book(work), *([(Run(_plain(work.publisher)),)] if work.publisher else [])]
-    if kind == "thesis":
-        return []  # the institution is in the description
-    if kind == "webpage":
+    if kind == "thesis":  # the institution is in a published thesis's description, after an unpublished one's
+        return [] if published(work) or not work.publisher else [(Run(_plain(work.publisher)),)]
+    if kind == "patent":  # as in APA 7's patent example: the office that issued it stands as the publisher
+        return [(Run(work.authority),)] if work.authority else []
+    if kind in ("webpage", "document") and (kind == "webpage" or work.container_title):
         site = _text(work.container_title) or ((Run(_plain(work.publisher)),) if work.publisher else ())
         return [site] if site and _plain(work.container_title or work.publisher) != _author_text(work) else []
     publisher = _plain(work.publisher)
@@ -265,7 +275,8 @@ def _in_book(work: Work) -> tuple[Run, ...]:
         parts.append(Run(f"{name_list(work.container_author, initials_first=True)}, "))
     container = _text(work.container_title, italic=True)
     if work.volume_title:
-        container = (*container, Run(": ", italic=True), *_text(work.volume_title, italic=True)) if container else _text(work.volume_title, True)
+        volume = _text(work.volume_title, italic=True)
+        container = (*container, Run(": ", italic=True), *volume) if container else volume
     parts.extend(container)
     numbers = [edition for edition in [edition_text(work.edition)] if edition]
     if work.translator:
@@ -291,7 +302,8 @@ def _link(work: Work) -> tuple[Run, ...]:
     if not url:
         return ()
     link = Run(url, href=url)
-    if work.accessed and work.kind in ("webpage", "post", "post-weblog") and not work.doi:
+    if work.accessed and not work.issued and work.kind in ("webpage", "post", "post-weblog", "document") and not work.doi:
+        # APA 9.16: a retrieval date for an undated page whose content changes
         accessed = work.accessed
         when = f"{_month_day(accessed)}, {accessed.year}" if accessed.month else accessed.year
         return (Run(f"Retrieved {when}, from "), link)

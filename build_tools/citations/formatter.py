@@ -4,7 +4,7 @@ citation engine's own templates (autoescaped), sanitized and kept for the next b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -12,7 +12,7 @@ from ..sanitizer import clean_html
 from ..templating import templates
 from .apa import is_known, render, segments
 from .cache import digest_of
-from .index import AnchorNumbering, CitingPage, reference_anchor
+from .index import AnchorNumbering, CitingPage, page_reference_anchor, reference_anchor
 from .model import Citation, Reference
 from .references import ReferenceList
 from .syntax import parse_bracketed, parse_narrative
@@ -38,6 +38,18 @@ class CitationFormatter:
         links = [(segment, number(segment.key) if number and segment.key else "") for segment in segments(render(citation, labels))]
         return template.render(unknown=[], narrative=citation.narrative, links=links, href=references_href, titles=titles)
 
+    def anchors(self, citations: Iterable[Citation]) -> dict[str, tuple[str, ...]]:
+        """For a page's citations in reading order: the anchors of each work's citations, as
+        :meth:`page_html` numbers its links (a citation of an unknown work has no links, so none)."""
+        labels, numbering = self.references.labels, AnchorNumbering()
+        found: dict[str, list[str]] = {}
+        for citation in citations:
+            if is_known(citation, labels):
+                for segment in segments(render(citation, labels)):
+                    if segment.key:
+                        found.setdefault(segment.key, []).append(numbering.next(segment.key))
+        return {key: tuple(anchors) for key, anchors in found.items()}
+
     def page_html(self, citations: list[tuple[Citation, str]], references_href: str) -> tuple[str, ...]:
         """The HTML of a page's citations, given in reading order with their source text; each
         link gets its anchor by :class:`AnchorNumbering`, as the citation index counts them."""
@@ -56,8 +68,8 @@ class CitationFormatter:
 
     def reference_list(self, keys: set[str], href: Callable[[str, str], str],
                        cited_in: dict[str, tuple[CitingPage, ...]] | None = None) -> str:
-        """The references for ``keys`` as HTML; with ``cited_in``, the full list with back-links
-        (``href(uri, fragment)`` is the link to a citing place).
+        """The references for ``keys`` as HTML; with ``cited_in``, the references page's full list
+        with its "Cited in" links (``href(uri, fragment)`` is the link to a citing place).
 
         Lists are rendered after Markdown, straight from the cached entries (Python-Markdown would
         spend more time re-reading them than formatting took), sanitized as they become HTML, and
@@ -68,14 +80,38 @@ class CitationFormatter:
         def entries() -> list[tuple[Reference, Markup]]:
             return [(reference, Markup(references.html(reference.key))) for reference in references.ordered(keys)]
 
-        if cited_in is None:
-            return references.cache.render(digest_of(references.state, "list", *sorted(keys)),
-                                           lambda: clean_html(self.env.get_template("reference_list.html.j2").render(entries=entries())))
+        if cited_in is None:  # a list without ids or back-links (a page's own: page_reference_list)
+            return references.cache.render(digest_of(references.state, "list", *sorted(keys)), lambda: clean_html(
+                self.env.get_template("reference_list.html.j2").render(entries=[(*entry, "", ()) for entry in entries()])))
         targets = {citing.uri: href(citing.uri, "") for places in cited_in.values() for citing in places}
         key = digest_of(references.state, "full", *(f"{key}={cited_in[key]!r}" for key in sorted(keys)),
                         *(f"{uri}={url}" for uri, url in sorted(targets.items())))
         return references.cache.render(key, lambda: clean_html(self.env.get_template("references_full.html.j2").render(
             entries=entries(), cited_in=cited_in, href=href)))
+
+    def page_reference_list(self, cited_here: Mapping[str, Sequence[str]],
+                            entry_anchor: Callable[[str], str] = page_reference_anchor) -> str:
+        """A page's own reference list: the works of ``cited_here`` (by key, the anchors of its
+        citations on the page, in document order) in APA order, each entry with the id
+        ``entry_anchor(key)`` and a back-link (↩) to each citation of it on the page.
+
+        Rendered after Markdown, sanitized and kept for the next build as :meth:`reference_list`
+        is, keyed by the anchors and ids too.
+        """
+        references = self.references
+        cited = {key: tuple(anchors) for key, anchors in cited_here.items() if references.bibliography.get(key) is not None}
+
+        def render_list() -> str:
+            entries = [(reference, Markup(references.html(reference.key)), self._narrative(reference.key), cited[reference.key])
+                       for reference in references.ordered(set(cited))]
+            return clean_html(self.env.get_template("reference_list.html.j2").render(entries=entries, entry_anchor=entry_anchor))
+
+        key = digest_of(references.state, "page", *(f"{entry_anchor(key)}={cited[key]!r}" for key in sorted(cited)))
+        return references.cache.render(key, render_list)
+
+    def _narrative(self, key: str) -> str:
+        """How the text names the work, as a narrative citation does: "Kvale (1996)"."""
+        return "".join(segment.text for segment in segments(render(parse_narrative(key, None), self.references.labels)))
 
     def _title(self, key: str) -> str:
         """The full reference, shown on hover and focus; an incomplete one says so."""

@@ -1,14 +1,16 @@
 """Where each work is cited: every citation on every page, with the anchor it gets in the HTML.
 
 Anchors are ``cite-<key>-<n>``: the n-th citation of that work on that page, in document order.
-The Markdown extension sets them on the rendered links; the references page links back to them.
+The Markdown extension sets them on the rendered links; the references page and a page's own
+reference list link back to them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from itertools import count, takewhile
 
 from .syntax import cited_keys
 
@@ -27,6 +29,13 @@ def reference_anchor(key: str) -> str:
     return f"ref-{key}"
 
 
+def page_reference_anchor(key: str) -> str:
+    """The id of a work's entry in a page's own list ("References cited on this page"), which its
+    back-links start from: not ``ref-<key>``, the entry on the references page that citations link
+    to, but under the same prefix, which no id written in a source may take (see the sanitizer)."""
+    return f"ref-here-{key}"
+
+
 class AnchorNumbering:
     """The one rule for citation anchors: the n-th citation of a work on a page is
     ``cite-<key>-<n>``. The index counts a page's citations with it and the formatter numbers its
@@ -38,6 +47,12 @@ class AnchorNumbering:
     def next(self, key: str) -> str:
         self.counts[key] += 1
         return f"cite-{key}-{self.counts[key]}"
+
+    @staticmethod
+    def of(key: str, anchors: Collection[str]) -> tuple[str, ...]:
+        """The anchors of ``key``'s citations among a page's ``anchors``, in document order: as
+        :meth:`next` numbered them, ``cite-<key>-1`` and on while the page has them."""
+        return tuple(takewhile(anchors.__contains__, (f"cite-{key}-{n}" for n in count(1))))
 
 
 def citation_index(pages: Iterable[tuple[str, str, str]]) -> dict[str, tuple[CitingPage, ...]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from functools import lru_cache
+from typing import cast
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 
@@ -33,11 +34,11 @@ _SYMBOLS = {
     "textbar": "|", "textunderscore": "_", "textdollar": "$", "nobreakspace": "\u00a0", "slash": "/", "textslash": "/",
     "textasciicircum": "^", "textbackslash": "\\", "newline": " ", "linebreak": " ", "par": " ", "quad": " ", "qquad": " ",
     "space": " ", "textendash": "–", "textemdash": "—", "textnumero": "№", "textdegree": "°", "textpm": "±",
-    "texttimes": "×", "textminus": "−", "textperthousand": "‰", "hyph": "-", "hyphen": "-",
+    "texttimes": "\u00d7", "textminus": "\u2212", "textperthousand": "‰", "hyph": "-", "hyphen": "-",
 }
 _NOTHING = frozenset({"relax", "protect", "/", "-", "@", "ignorespaces", "unskip", "null", "hbox", "mbox", "leavevmode"})
 _CONTROL_SYMBOLS = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " ", ",": "\u202f", ";": " ",
-                    ":": " ", "!": "", "\\": " ", "/": "", "-": "", "@": "", "i": "ı"}
+                    ":": " ", "!": "", "\\": " ", "/": "", "-": "", "@": "", "i": "\u0131"}  # \i: a dotless i
 _QUOTES = [("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("`", "‘"), ("'", "’"), ("~", "\u00a0")]
 
 
@@ -78,10 +79,7 @@ def _group(tokens: list[Token], index: int, nested: bool) -> tuple[str, int]:
             if nested:
                 break
         elif symbol is not None:
-            if symbol in _ACCENTS and symbol not in "'`~":
-                accented, index = _accent(symbol, tokens, index)
-                parts.append(accented)
-            elif symbol in "'`~" and index < len(tokens):
+            if (symbol in _ACCENTS and symbol not in "'`~") or (symbol in "'`~" and index < len(tokens)):
                 accented, index = _accent(symbol, tokens, index)
                 parts.append(accented)
             else:
@@ -110,7 +108,7 @@ def _command(name: str, tokens: list[Token], index: int) -> tuple[str, int, str]
         return accented, index, ""
     if name == "href" and _next_is_group(tokens, index):  # \href{url}{text}: the text
         _, index = _argument(tokens, index)
-        return _argument(tokens, index) + ("",)
+        return (*_argument(tokens, index), "")
     if name in ("url", "nolinkurl", "path", "doi") and _next_is_group(tokens, index):
         depth, index = 1, index + 1
         raw = []
@@ -122,7 +120,7 @@ def _command(name: str, tokens: list[Token], index: int) -> tuple[str, int, str]
             index += 1
         return text_markup("".join(raw)), index, ""
     if not _next_is_group(tokens, index):
-        decoded = codecs.decode(f"\\{name}", "ulatex").strip()
+        decoded = _decode(f"\\{name}").strip()
         return ("" if decoded.startswith("\\") else text_markup(decoded)), index, ""
     argument, index = _argument(tokens, index)
     if name in _DROPPED:
@@ -167,8 +165,13 @@ def _accent(accent: str, tokens: list[Token], index: int) -> tuple[str, int]:
             tokens[index] = (None, None, None, None, text[1:]) if len(text) > 1 else tokens[index]
             index += 1 if len(text) == 1 else 0
     source = f"\\{accent}{{{base}}}" if base else f"\\{accent}{{}}"
-    decoded = codecs.decode(source, "ulatex").replace("{", "").replace("}", "")
+    decoded = _decode(source).replace("{", "").replace("}", "")
     return text_markup(decoded if not decoded.startswith("\\") else base), index
+
+
+def _decode(latex: str) -> str:
+    """latexcodec's reading of accents and symbols (its codec takes text, which typeshed does not know)."""
+    return cast(str, codecs.decode(latex, "ulatex"))  # type: ignore[call-overload]
 
 
 def _typographic(text: str) -> str:

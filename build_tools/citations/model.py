@@ -85,7 +85,8 @@ class Work:
     publisher: str = ""
     publisher_place: str = ""
     event_place: str = ""
-    authority: str = ""
+    authority: str = ""  # who issued it: a patent office
+    jurisdiction: str = ""  # where it holds: a patent's country ("U.S.")
     status: str = ""
     doi: str = ""
     url: str = ""

@@ -43,7 +43,8 @@ def split_names(value: str) -> list[str]:
 
 def read_names(value: str, useprefix: bool = True) -> tuple[Name, ...]:
     """Every name of a BibTeX name list; ``useprefix`` is biblatex's option: a particle is part of
-    the family name unless an entry says ``useprefix=false``, as APA keeps "van Manen" whole; raises :class:`UnreadableName` for a name that cannot be read."""
+    the family name unless an entry says ``useprefix=false``, as APA keeps "van Manen" whole.
+    Raises :class:`UnreadableName` for a name that cannot be read."""
     return tuple(read_name(name, useprefix) for name in split_names(value))
 
 

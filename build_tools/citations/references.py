@@ -6,7 +6,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..templating import templates
-
 from .apa import AuthorDate, author_dates
 from .bibliography import Bibliography
 from .cache import FormattingCache, code_version, digest_of
@@ -53,7 +52,7 @@ class ReferenceList:
 
     def members(self, keys: set[str]) -> set[str]:
         """The keys, each set among them replaced by its members."""
-        found = set()
+        found: set[str] = set()
         for key in keys:
             reference = self.bibliography.get(key)
             found.update(reference.work.members if reference is not None and reference.work.members else (key,))

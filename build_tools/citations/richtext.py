@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import escape, unescape
+from typing import Any
 
 _TAGS = {
     "<i>": "italic", "<em>": "italic", "<b>": "bold", "<strong>": "bold", "<sup>": "sup", "<sub>": "sub",
@@ -57,7 +58,7 @@ def csl_markup(value: str) -> str:
 def runs(markup: str) -> tuple[Run, ...]:
     """The markup read into runs of text; a tag left open closes at the end."""
     found: list[Run] = []
-    style: dict[str, bool] = {}
+    style: dict[str, Any] = {}
     spans: list[str] = []  # which style each open <span> set
     for index, part in enumerate(_MARKUP.split(markup)):
         if index % 2 == 0:

@@ -86,8 +86,8 @@ def test_a_second_build_takes_the_bibliography_from_its_cache_without_loading_py
     edit(tmp_path / "refs.bib", "title = {InterViews}", "title = {InterViews: An introduction}")
     _, third_references = run()
     link = soup(tmp_path / "site" / "index.html").select_one("a.citation__link")
-    assert link["title"].startswith("Kvale, S. (1996). Interviews: An introduction."), "nothing stale is kept"
-    assert "Interviews: An introduction" in third_references.decode("utf-8")
+    assert link["title"].startswith("Kvale, S. (1996). InterViews: An introduction."), "nothing stale is kept"
+    assert "InterViews: An introduction" in third_references.decode("utf-8")  # a word with a capital inside keeps its capitals
 
 
 def test_serve_watches_every_source_folder(project: Path) -> None:

@@ -42,7 +42,7 @@ REFERENCES = ReferenceList(parse_bibliography(ENTRIES, "test.bib"))
         ("chapter", "Huberman, A. M., & Miles, M. B. (1994). Data management and analysis methods. In N. K. Denzin & Y. S. Lincoln (Eds.), Handbook of qualitative research (pp. 428–444). Sage."),
         ("talk", "Doe, J. (2001). A talk. In Proceedings of the Balint congress (p. 7)."),
         ("thesis", "Abrandt, M. (1997). Learning physiotherapy [Doctoral dissertation, Linköping University]."),
-        ("masters", "Roe, R. (2010). Small study [Master’s thesis, Some University]."),
+        ("masters", "Roe, R. (2010). Small study [Unpublished master’s thesis]. Some University."),
         ("report", "World Health Organization. (2005). A report (Report No. 12). WHO."),
         ("web", "American Balint Society. (1997). Balint training: A “how to” manual."),  # APA 9.29: a publisher that is the author is left out
         ("site", "Site, S. (2020). A page. https://example.org/page"),

@@ -98,6 +98,8 @@ def inherit(kind: str, fields: dict[str, str], parent_kind: str, parent: Mapping
 
 
 def _inherited_names(source: str, target: str, name: str) -> list[str]:
+    """biblatex's inheritance rules (manual appendix B), and one it leaves out that BibTeX users
+    write all the time: a @book as the parent of an @incollection or @inproceedings."""
     if name in {"ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label", "options", "presort", "related",
                 "relatedoptions", "relatedstring", "relatedtype", "shorthand", "shorthandintro", "sortkey", "xdata"}:
         return []
@@ -109,7 +111,7 @@ def _inherited_names(source: str, target: str, name: str) -> list[str]:
                                                                      "suppcollection")) or (
             source == "mvproceedings" and target in ("proceedings", "inproceedings")):
         renames = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon"}
-    elif (source == "book" and target in ("inbook", "bookinbook", "suppbook")) or (
+    elif (source == "book" and target in ("inbook", "bookinbook", "suppbook", "incollection", "inproceedings")) or (
             source in ("collection", "reference") and target in ("incollection", "inreference", "suppcollection")) or (
             source == "proceedings" and target == "inproceedings"):
         renames = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}

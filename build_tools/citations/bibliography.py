@@ -361,6 +361,8 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
             continue
         if kind != "string":
             chunks[key] = chunk
+            if kind == "xdata":  # fields for other entries to take (biblatex §3.13.6), not a work: read when inherited
+                continue
             if only is not None and key not in only:  # not shown, yet published: checked, by pybtex only if need be
                 if not unchanged:
                     problems.extend(_unshown_entry_problems(reader, text, chunk))

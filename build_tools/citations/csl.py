@@ -136,7 +136,7 @@ def work_from_csl(item: Mapping[str, Any]) -> Work:
     values: dict[str, Any] = {"kind": str(item.get("type", "document")) or "document"}
     for variable, field in _TEXT_VARIABLES.items():
         if item.get(variable) not in (None, "") and field not in values:
-            values[field] = csl_markup(_scalar(variable, item[variable]))
+            values[field] = csl_markup(_apostrophes(_scalar(variable, item[variable])))
     for variable, field in _PLAIN_VARIABLES.items():
         if item.get(variable) not in (None, ""):
             values[field] = _scalar(variable, item[variable])
@@ -149,6 +149,12 @@ def work_from_csl(item: Mapping[str, Any]) -> Work:
         if item.get(variable) not in (None, ""):
             values[field] = _date(variable, item[variable])
     return Work(**values)
+
+
+def _apostrophes(text: str) -> str:
+    """A typewriter apostrophe as the typographic one BibTeX's ' becomes, so that "O'Brien" reads
+    alike from either file (citeproc does the same)."""
+    return text.replace("'", "’") if "'" in text else text
 
 
 def _scalar(variable: str, value: Any) -> str:
@@ -167,10 +173,10 @@ def _name(variable: str, value: Any) -> Name:
     if not isinstance(value, dict):
         raise ValueError(f"{variable}: a name must be an object with \"family\" and \"given\" (or \"literal\")")
     if value.get("literal"):
-        return Name(last=_scalar(variable, value["literal"]))
+        return Name(last=_apostrophes(_scalar(variable, value["literal"])))
     family = _scalar(variable, value.get("family", ""))
     particle = _scalar(variable, value.get("non-dropping-particle", ""))
-    return Name(last=family, first=_scalar(variable, value.get("given", "")), von=particle,
+    return Name(last=_apostrophes(family), first=_apostrophes(_scalar(variable, value.get("given", ""))), von=particle,
                 dropping=_scalar(variable, value.get("dropping-particle", "")), junior=_scalar(variable, value.get("suffix", "")))
 
 

@@ -28,7 +28,9 @@ class CitationFormatter:
         self.env.globals["reference_anchor"] = reference_anchor
 
     def html(self, citation: Citation, references_href: str, number: Callable[[str], str] | None = None) -> str:
-        """The citation's HTML; ``number(key)`` gives each link its anchor (``cite-<key>-<n>``)."""
+        """The citation's HTML; ``number(key)`` gives each link its anchor (``cite-<key>-<n>``). A
+        set (biblatex's ``@set``) is cited as its members."""
+        citation = self.references.expanded(citation)
         labels = self.references.labels
         template = self.env.get_template("citation.html.j2")
         if not is_known(citation, labels):

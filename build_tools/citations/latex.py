@@ -118,7 +118,7 @@ def _command(name: str, tokens: list[Token], index: int) -> tuple[str, int, str]
             if depth:
                 raw.append(text if text is not None else f"\\{word}" if word else f"\\{symbol}" if symbol else brace or dollar or "")
             index += 1
-        return text_markup("".join(raw)), index, ""
+        return f'<span class="nocase">{text_markup("".join(raw))}</span>', index, ""  # an address keeps its case
     if not _next_is_group(tokens, index):
         decoded = _decode(f"\\{name}").strip()
         return ("" if decoded.startswith("\\") else text_markup(decoded)), index, ""

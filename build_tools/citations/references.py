@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from .apa import AuthorDate, author_dates
 from .bibliography import Bibliography
 from .cache import FormattingCache, code_version, digest_of
 from .entries import reference_entry
-from .model import Reference
+from .model import Citation, CitationItem, Reference
 from .richtext import plain
 
 if TYPE_CHECKING:
@@ -49,6 +50,23 @@ class ReferenceList:
         else:
             chosen = [found for key in self.members(keys) if (found := self.bibliography.get(key)) is not None]
         return sorted(chosen, key=lambda ref: self.labels[ref.key].sort_key)
+
+    def expanded(self, citation: Citation) -> Citation:
+        """The citation with each set it cites replaced by the set's members (biblatex's ``@set``):
+        the set's prefix goes with its first member, its locator with its last."""
+        if not any((found := self.bibliography.get(item.key)) is not None and found.work.members for item in citation.items):
+            return citation
+        items: list[CitationItem] = []
+        for item in citation.items:
+            reference = self.bibliography.get(item.key)
+            members = [key for key in reference.work.members if self.bibliography.get(key)] if reference is not None else []
+            if not members:
+                items.append(item)
+                continue
+            for index, key in enumerate(members):
+                items.append(CitationItem(key, item.prefix if index == 0 else "", item.locator if index == len(members) - 1 else "",
+                                          item.suppress_author))
+        return replace(citation, items=tuple(items), narrative=citation.narrative and len(items) == 1)
 
     def members(self, keys: set[str]) -> set[str]:
         """The keys, each set among them replaced by its members."""

@@ -1,0 +1,187 @@
+"""Bibliographies as researchers have them: biblatex's data model, CSL-JSON and CSL-YAML, and the
+APA 7 rules that depend on the whole list (order, letters, "et al." forms, titles in the author's place).
+
+The agreement with pandoc's citeproc over whole Zotero exports is tests/test_citeproc_agreement.py;
+here, each feature on its own, with what APA 7 prints for it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import bare_site, build_site, soup
+
+from build_tools.citations.apa import render, segments
+from build_tools.citations.bibliography import parse_bibliography
+from build_tools.citations.formatter import CitationFormatter
+from build_tools.citations.model import Citation, CitationItem
+from build_tools.citations.references import ReferenceList
+
+FIXTURES = Path(__file__).parent / "fixtures" / "bibliographies"
+
+
+def references(text: str, path: str = "refs.bib") -> ReferenceList:
+    bibliography = parse_bibliography(text, path)
+    assert bibliography.problems == (), bibliography.problems
+    return ReferenceList(bibliography)
+
+
+def cited(refs: ReferenceList, *keys: str, narrative: bool = False) -> str:
+    citation = Citation(tuple(CitationItem(key) for key in keys), narrative)
+    return "".join(segment.text for segment in segments(render(citation, refs.labels)))
+
+
+BIBLATEX = r"""
+@article{dated, author = {Doe, Jane}, title = {A Study of Things}, subtitle = {What We Found}, journaltitle = {Journal of Things},
+  date = {2019-03-15}, volume = {3}, number = {2}, pages = {77--101}}
+@book{parent, editor = {Roe, Rita and Poe, Paul}, title = {The Big Handbook}, subtitle = {Methods}, publisher = {Sage}, date = {2018},
+  edition = {4}}
+@incollection{child, author = {Moe, Max}, title = {A Chapter}, crossref = {parent}, pages = {55--65}}
+@xdata{sage, publisher = {Sage}, location = {London}}
+@book{shared, author = {Xu, Yi}, title = {Borrowed Details}, date = {2001}, xdata = {sage}}
+@book{reprint, author = {Kullback, Solomon}, title = {Information Theory and Statistics}, date = {1997}, origdate = {1959},
+  publisher = {Dover}}
+@book{german, author = {Habermas, Jürgen}, title = {Theorie des kommunikativen Handelns}, date = {1981}, langid = {ngerman},
+  publisher = {Suhrkamp}, volumes = {2}}
+@online{page, author = {{World Health Organization}}, title = {Fact Sheet}, url = {https://example.org/fact}, urldate = {2023-04-18}}
+@software{tool, author = {{R Core Team}}, title = {R: A Language and Environment}, version = {4.3.1}, date = {2023},
+  organization = {R Foundation}, url = {https://www.r-project.org/}}
+@thesis{thesis, author = {Abrandt, Madeleine}, title = {Learning Physiotherapy}, type = {phdthesis}, institution = {Link{\"o}ping University},
+  date = {1997}}
+@report{report, author = {Hendricks, Lee}, title = {Workforce Retention}, type = {techreport}, number = {2018-07},
+  institution = {Institute for Workforce Studies}, date = {2018}}
+@book{translated, author = {de Beauvoir, Simone}, translator = {Borde, Constance}, title = {The Second Sex}, date = {2011},
+  publisher = {Vintage}}
+@article{macros, author = {Lee, Ann}, title = {\mkbibquote{Quoted} and \mkbibemph{Stressed}: On \texttt{code} at \url{https://x.org}},
+  journaltitle = {Notes}, date = {2020}}
+@article{eprint, author = {Baez, John}, title = {Higher Algebra}, journaltitle = {Theory}, date = {2004}, eprint = {math/0307200},
+  eprinttype = {arxiv}}
+@book{particle, author = {family=Manen, given=Max, prefix=van, useprefix=true}, title = {Researching Lived Experience}, date = {1990},
+  publisher = {SUNY Press}}
+@book{dropped, author = {von Neumann, John}, title = {Games}, date = {1944}, options = {useprefix=false}, publisher = {Princeton}}
+@set{pair, entryset = {dated, shared}}
+"""
+
+
+@pytest.mark.parametrize("key, expected", [
+    ("dated", "Doe, J. (2019). A study of things: What we found. Journal of Things, 3(2), 77–101."),
+    ("child", "Moe, M. (2018). A chapter. In R. Roe & P. Poe (Eds.), The big handbook: Methods (4th ed., pp. 55–65). Sage."),
+    ("shared", "Xu, Y. (2001). Borrowed details. Sage."),
+    ("reprint", "Kullback, S. (1997). Information theory and statistics. Dover. (Original work published 1959)"),
+    ("german", "Habermas, J. (1981). Theorie des kommunikativen Handelns (Vols. 1–2). Suhrkamp."),
+    ("page", "World Health Organization. (n.d.). Fact sheet. Retrieved April 18, 2023, from https://example.org/fact"),
+    ("tool", "R Core Team. (2023). R: A language and environment (Version 4.3.1) [Computer software]. R Foundation. https://www.r-project.org/"),
+    ("thesis", "Abrandt, M. (1997). Learning physiotherapy [Unpublished doctoral dissertation]. Linköping University."),
+    ("report", "Hendricks, L. (2018). Workforce retention (Report No. 2018-07). Institute for Workforce Studies."),
+    ("translated", "de Beauvoir, S. (2011). The second sex (C. Borde, Trans.). Vintage."),
+    ("macros", "Lee, A. (2020). “Quoted” and stressed: On code at https://x.org. Notes."),
+    ("eprint", "Baez, J. (2004). Higher algebra. Theory. https://arxiv.org/abs/math/0307200"),
+    ("particle", "van Manen, M. (1990). Researching lived experience. SUNY Press."),
+    ("dropped", "Neumann, J. von. (1944). Games. Princeton."),
+])
+def test_biblatex_fields_and_entry_types_in_apa_7(key: str, expected: str) -> None:
+    assert references(BIBLATEX).text(key) == expected
+
+
+def test_biblatex_in_text_forms() -> None:
+    refs = references(BIBLATEX)
+    assert cited(refs, "reprint") == "(Kullback, 1959/1997)"  # APA 8.15
+    assert cited(refs, "particle", narrative=True) == "van Manen (1990)"
+    assert cited(refs, "dropped") == "(Neumann, 1944)"  # useprefix=false: the particle drops
+    assert cited(refs, "page") == "(World Health Organization, n.d.)"
+
+
+def test_a_set_is_cited_as_its_members_and_listed_as_them() -> None:
+    refs = references(BIBLATEX)
+    assert [reference.key for reference in refs.ordered({"pair"})] == ["dated", "shared"]
+    html = CitationFormatter(refs).html(Citation((CitationItem("pair"),), narrative=False), "references.md")
+    assert "Doe, 2019" in html and "Xu, 2001" in html and "pair" not in html.replace("#ref-pair", "")
+
+
+def test_the_html_keeps_italics_and_escapes_text() -> None:
+    refs = references(BIBLATEX + "@book{odd, author = {A, B.}, title = {Fish \\& <Chips>}, date = {2000}}\n")
+    assert refs.html("dated") == ("Doe, J. (2019). A study of things: What we found. <em>Journal of Things</em>, <em>3</em>(2), 77–101.")
+    assert "<em>Fish &amp; &lt;chips&gt;</em>" in refs.html("odd")  # text, escaped (and in sentence case)
+
+
+@pytest.mark.parametrize("written", [
+    "author = {family=Manen, given=Max, prefix=van, useprefix=true}",
+    "author = {van Manen, Max}",
+    "author = {Manen, Max van}, options = {useprefix=true}",
+])
+def test_a_particle_is_read_alike_in_every_form_better_bibtex_writes(written: str) -> None:
+    refs = references(f"@book{{k, {written}, title = {{T}}, date = {{1990}}}}\n")
+    if "Max van" in written:  # "Manen, Max van": BibTeX reads "van" as a given name there
+        assert refs.text("k").startswith("Manen, M. v.")
+    else:
+        assert refs.text("k").startswith("van Manen, M. (1990)")
+
+
+def test_apa_order_letters_and_et_al_forms() -> None:
+    refs = references(r"""
+@book{m, author = {Balint, Michael}, title = {The Doctor}, date = {1957}}
+@book{e, author = {Balint, Enid and Courtenay, M. and Elder, A.}, title = {Revisited}, date = {1993}}
+@article{k1, author = {Kim, S. and Lee, J. and Choi, H.}, title = {One}, journaltitle = {J}, date = {2020}}
+@article{k2, author = {Kim, S. and Park, M. and Yoon, D.}, title = {Two}, journaltitle = {J}, date = {2020}}
+@article{t2, author = {Thornquist, Eline}, title = {Varieties}, journaltitle = {J}, date = {1994}}
+@article{t1, author = {Thornquist, Eline}, title = {Profession}, journaltitle = {J}, date = {1994}}
+@book{nd, author = {Thornquist, Eline}, title = {Undated}}
+@article{anon, title = {A Study Without Authors}, journaltitle = {J}, date = {2001}}
+@book{anonbook, title = {The Book Without Authors}, date = {2002}}
+""")
+    assert [reference.key for reference in refs.ordered()] == ["e", "m", "anonbook", "k1", "k2", "anon", "nd", "t1", "t2"]
+    assert cited(refs, "m", "e") == "(E. Balint et al., 1993; M. Balint, 1957)"  # APA 8.20: initials; 8.12: their order
+    assert cited(refs, "k1", "k2") == "(Kim, Lee, et al., 2020; Kim, Park, et al., 2020)"  # APA 8.18
+    assert cited(refs, "t2", "t1", "nd") == "(Thornquist, n.d., 1994a, 1994b)"  # APA 8.19: letters by title
+    assert cited(refs, "anon") == "(“A Study Without Authors,” 2001)" or cited(refs, "anon") == "(“A Study Without Authors”, 2001)"
+    assert refs.text("anonbook") == "The book without authors. (2002)."
+    html = CitationFormatter(refs).html(Citation((CitationItem("anonbook"),), narrative=True), "references.md")
+    assert "<em>The Book Without Authors</em> (2002)" in html  # APA 8.14: italic where the list sets it in italic
+
+
+def test_csl_json_and_csl_yaml_give_what_bibtex_gives(tmp_path: Path) -> None:
+    """The same Zotero library, exported as CSL JSON and as Better BibLaTeX, and the JSON as YAML."""
+    json_text = (FIXTURES / "zotero.json").read_text(encoding="utf-8")
+    from_json = references(json_text, "zotero.json")
+    from_yaml = references(yaml.safe_dump(json.loads(json_text), allow_unicode=True), "zotero.yaml")
+    from_biblatex = references((FIXTURES / "zotero-bbt-biblatex.bib").read_text(encoding="utf-8"), "zotero.bib")
+    keys = [reference.key for reference in from_json.ordered()]
+    assert keys == [reference.key for reference in from_yaml.ordered()]
+    assert [from_yaml.text(key) for key in keys] == [from_json.text(key) for key in keys]
+    differ = {key for key in keys if from_biblatex.text(key) != from_json.text(key)}
+    # what Better BibLaTeX cannot carry: Zotero's issuing authority; the entry that asks for useprefix=false
+    assert differ == {"heilig1962", "vonneumann1944"}
+
+
+@pytest.mark.parametrize("text, path, message", [
+    ('[{"id": "a", "type": "book", "title": "T"},\n {"id": "a", "type": "book", "title": "U"}]', "refs.json",
+     "refs.json:2:1: error: duplicate id 'a' (first given at line 1)"),
+    ('[{"id": "a", "type": "book",\n  "title": "T",]', "refs.json", "refs.json:2:16: error: not valid CSL-JSON"),
+    ('[{"type": "book", "title": "T"}]', "refs.json", "refs.json:1:1: error: a CSL item has no \"id\""),
+    ('[{"id": "a", "type": "book", "author": "Doe"}]', "refs.json", "refs.json:1:1: error: item 'a': author must be a list of names"),
+    ("- id: a\n  type: book\n  issued: {date-parts: nonsense}\n", "refs.yaml", "refs.yaml:1:1: error: item 'a': issued must be a date"),
+    ("- id: a\n  type: [book\n", "refs.yaml", "refs.yaml:3:1: error: not valid CSL-YAML"),
+])
+def test_csl_problems_are_reported_at_their_line(text: str, path: str, message: str) -> None:
+    problems = [str(problem) for problem in parse_bibliography(text, path).problems]
+    assert any(problem.startswith(message) for problem in problems), problems
+
+
+def test_a_name_that_cannot_be_read_is_reported_at_its_field() -> None:
+    problems = parse_bibliography("@book{k,\n  title = {T},\n  author = {a, b, c, d}}\n", "refs.bib").problems
+    assert [str(problem) for problem in problems] == ["refs.bib:3:3: error: entry 'k': author: Too many commas in 'a, b, c, d'"]
+
+
+def test_a_site_builds_from_a_csl_json_bibliography_and_publishes_it_as_it_is(tmp_path: Path) -> None:
+    bare_site(tmp_path, "", index="# Notes\n\nAs @doe2020 says.\n")
+    (tmp_path / "refs.bib").unlink()
+    library = [{"id": "doe2020", "type": "book", "title": "Sentence-case title from Zotero", "author": [{"family": "Doe", "given": "Jane"}],
+                "issued": {"date-parts": [[2020]]}, "publisher": "Sage"}]
+    (tmp_path / "refs.json").write_text(json.dumps(library), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - study:\n      bibliography: refs.json\n", encoding="utf-8")
+    site = build_site(tmp_path)
+    assert "Doe (2020)" in soup(site / "index.html").get_text()
+    assert "Doe, J. (2020). Sentence-case title from Zotero. Sage." in " ".join(soup(site / "references" / "index.html").get_text().split())
+    assert json.loads((site / "cite" / "bibliography.json").read_text(encoding="utf-8")) == library

@@ -345,16 +345,8 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
     reader = _Reader(path)
     for chunk in scan(text):
         line, kind, key, start, end = chunk
-        if kind == "preamble":  # LaTeX that runs in the BibTeX of everyone who downloads the file
-            problems.append(Problem(path, line, "@preamble is not published: it is LaTeX for BibTeX to run; remove it"))
-            continue
-        if kind == "comment":
-            if "@" in _after_braces(text[start:end]):
-                problems.append(Problem(path, line, "an entry follows @comment{...} on its line: reference managers read it, "
-                                                    "the check would not; put each entry on a line of its own"))
-            continue
-        if not kind or not key:  # no "@type{key" to know it by: an error, whatever pybtex makes of it
-            problems.extend(reader.read(text[start:end], line, key, kind)[2] or [Problem(path, line, _SHAPE)])
+        if kind in ("preamble", "comment") or not kind or not key:
+            problems += _not_an_entry(reader, text, chunk)
             continue
         if key in chunks:
             problems.append(Problem(path, line, f"duplicate BibTeX key '{excerpt(key)}' (first defined at line {chunks[key][0]})"))
@@ -383,6 +375,20 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
     _resolve_links(text, references, parsed_entries, chunks, reader, problems)
     return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, tuple(macros), parsed_entries,
                         text, digests, text_digest)
+
+
+def _not_an_entry(reader: _Reader, text: str, chunk: Chunk) -> list[Problem]:
+    """What is wrong with a chunk that is no entry: a preamble, a comment, or text with no key."""
+    line, kind, key, start, end = chunk
+    if kind == "preamble":  # LaTeX that runs in the BibTeX of everyone who downloads the file
+        return [Problem(reader.path, line, "@preamble is not published: it is LaTeX for BibTeX to run; remove it")]
+    if kind == "comment":
+        if "@" in _after_braces(text[start:end]):
+            return [Problem(reader.path, line, "an entry follows @comment{...} on its line: reference managers read it, "
+                                               "the check would not; put each entry on a line of its own")]
+        return []
+    # no "@type{key" to know it by: an error, whatever pybtex makes of it
+    return reader.read(text[start:end], line, key, kind)[2] or [Problem(reader.path, line, _SHAPE)]
 
 
 _INHERITS = re.compile(r"\b(?:crossref|xdata|entryset)\s*=", re.IGNORECASE)

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# An error stops the check and the build; a warning stops ``check --strict``; a notice stops nothing:
+# it tells of something known and explained (a reference whose annote says why it is incomplete).
+# A new kind of notice is a Problem with severity "notice": the check prints and counts it as such.
+Severity = Literal["error", "warning", "notice"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "notice")  # in the order the check's summary counts them
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,10 @@ class Problem:
     message: str
     severity: Severity = "error"
     column: int = 1
+
+    def fails(self, strict: bool = False) -> bool:
+        """Whether the problem fails the check: an error always, a warning under ``--strict``, a notice never."""
+        return self.severity == "error" or (strict and self.severity == "warning")
 
     def __lt__(self, other: Problem) -> bool:
         """Problems sort as an editor lists them: by file, line and column."""
@@ -35,13 +43,14 @@ class Problem:
         return cls(path, first_line + text.count("\n", 0, offset), message, column=offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
     def __str__(self) -> str:
-        """``path:line:column: error|warning: message``, the form editors and CI logs link to: one
+        """``path:line:column: error|warning|notice: message``, the form editors and CI logs link to: one
         line, whatever a file name or a value holds (a line break could start a CI command)."""
         return _one_line(f"{self.path}:{max(self.line, 1)}:{self.column}: {self.severity}: {self.message}")
 
     def annotation(self) -> str:
-        """The same problem as a GitHub Actions workflow command, shown on the pull request's diff
-        (escaped as GitHub's toolkit escapes a command's properties and its message)."""
+        """The same problem as a GitHub Actions workflow command (``::error``, ``::warning`` or
+        ``::notice``: GitHub has all three), shown on the pull request's diff (escaped as GitHub's
+        toolkit escapes a command's properties and its message)."""
         path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return _one_line(f"::{self.severity} file={path},line={max(self.line, 1)},col={self.column}::{message}")

@@ -24,7 +24,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "bibliographies"
 
 def references(text: str, path: str = "refs.bib") -> ReferenceList:
     bibliography = parse_bibliography(text, path)
-    assert bibliography.problems == (), bibliography.problems
+    assert [problem for problem in bibliography.problems if problem.severity != "notice"] == []
     return ReferenceList(bibliography)
 
 
@@ -185,3 +185,30 @@ def test_a_site_builds_from_a_csl_json_bibliography_and_publishes_it_as_it_is(tm
     assert "Doe (2020)" in soup(site / "index.html").get_text()
     assert "Doe, J. (2020). Sentence-case title from Zotero. Sage." in " ".join(soup(site / "references" / "index.html").get_text().split())
     assert json.loads((site / "cite" / "bibliography.json").read_text(encoding="utf-8")) == library
+
+
+def test_fields_the_list_does_not_show_are_notices_at_their_line() -> None:
+    """Zotero exports fields the reference list does not show; some are private (where the PDF is
+    on the user's disk). They are published with the bibliography, so the check names each one, as
+    a notice: ``check --strict`` still passes."""
+    bib = "@article{k,\n  title = {T},\n  author = {Doe, J.},\n  file = {C:\\\\Users\\\\me\\\\Zotero\\\\k.pdf},\n  shortjournal = {J}}\n"
+    problems = parse_bibliography(bib, "refs.bib").problems
+    assert [str(problem) for problem in problems] == [
+        "refs.bib:4:3: notice: entry 'k': file (where the file is on your computer) is not shown, but is published with the "
+        "bibliography: remove it if it is private",
+        "refs.bib:5:3: notice: entry 'k': shortjournal is not shown in the reference list (it is published with the bibliography)",
+    ]
+    assert not any(problem.fails(strict=True) for problem in problems)
+
+
+def test_a_site_that_cites_a_set_lists_and_links_back_to_its_members(tmp_path: Path) -> None:
+    bare_site(tmp_path, "@set{both, entryset = {a, b}}\n@book{a, author = {Ames, A.}, title = {First}, date = {2001}}\n"
+                        "@book{b, author = {Bell, B.}, title = {Second}, date = {2002}}\n",
+              index="# Notes\n\nAs shown [@both].\n")
+    site = build_site(tmp_path)
+    page = soup(site / "index.html")
+    assert [link["id"] for link in page.select("a.citation__link")] == ["cite-a-1", "cite-b-1"]
+    assert {link["href"] for link in page.select(".references a[href^='#cite-']")} == {"#cite-a-1", "#cite-b-1"}
+    references = soup(site / "references" / "index.html")
+    assert [entry["id"] for entry in references.select(".reference")] == ["ref-a", "ref-b"]
+    assert all(entry.select_one(".reference__cited-in a") for entry in references.select(".reference"))

@@ -22,8 +22,8 @@ from build_tools.citations.bibliography import (
     plainly_correct,
     read_value,
 )
-from build_tools.citations.names import read_names
 from build_tools.citations.bibtex import EntryParser, check_entry, reference_from_entry
+from build_tools.citations.names import read_names
 from build_tools.locations import Location
 from build_tools.sources.loader import read_study
 
@@ -89,8 +89,9 @@ def test_the_validator_vouches_only_for_what_pybtex_parses(entry: str) -> None:
     for role in ("author", "editor"):  # and the names read (pybtex's Person rejects a name with too many commas)
         if read.get(role):
             read_names(parsed.fields[role])
-    if plainly_correct(fields):
-        assert check_entry(reference_from_entry(key, parsed, Location("t.bib", 1)), parsed, entry) == [], entry
+    if plainly_correct(fields):  # nothing wrong: at most notices (a field the list does not show)
+        found = check_entry(reference_from_entry(key, parsed, Location("t.bib", 1)), parsed, entry)
+        assert [problem for problem in found if problem.severity != "notice"] == [], entry
 
 
 @settings(max_examples=300, deadline=None)
@@ -98,7 +99,10 @@ def test_the_validator_vouches_only_for_what_pybtex_parses(entry: str) -> None:
 def test_the_build_and_the_check_report_the_same_errors(bib: str) -> None:
     checked = parse_bibliography(bib, "t.bib")
     built = parse_bibliography(bib, "t.bib", only=frozenset())
-    assert built.problems == checked.problems
+    # errors and warnings alike; notices (a field the list does not show) come of reading an entry,
+    # and the build reads no more than it must
+    assert [problem for problem in built.problems if problem.severity != "notice"] == [
+        problem for problem in checked.problems if problem.severity != "notice"]
 
 
 @pytest.mark.parametrize("entry", [

@@ -138,7 +138,7 @@ def test_check_writes_github_annotations_in_actions(project: Path) -> None:
     order, entry = line_of(project / "quotes" / "taboo.md", "order:"), line_of(project / "bibliography.bib", "{tynilenne1987,")
     assert f"quotes/taboo.md:{order}:1: error: field 'order' must be a whole number, not 'third'" in result.stdout
     assert f"::error file=quotes/taboo.md,line={order},col=1::field 'order' must be a whole number, not 'third'" in result.stdout
-    assert f"::warning file=bibliography.bib,line={entry},col=1::reference 'tynilenne1987' is incomplete" in result.stdout
+    assert f"::notice file=bibliography.bib,line={entry},col=1::reference 'tynilenne1987' is incomplete" in result.stdout
 
 
 def files_under(folder: Path) -> dict[Path, bytes]:

@@ -50,7 +50,7 @@ def checked(folder: Path) -> str:
 
 
 def test_the_new_site_passes_the_strict_check(started: Path) -> None:
-    assert checked(started) == "checked 1 stage, 1 theme, 1 quotation, 2 references: 0 errors, 0 warnings\n"
+    assert checked(started) == "checked 1 stage, 1 theme, 1 quotation, 2 references: 0 errors, 0 warnings, 0 notices\n"
     assert sorted(path.relative_to(started).as_posix() for path in files_under(started)) == sorted(path for path, _ in FILES)
 
 

@@ -219,7 +219,7 @@ def test_check_command_passes_on_the_real_study(project: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert ": 0 errors, " in result.stderr
-    assert all(re.match(r"[\w/.-]+:\d+:\d+: warning: ", line) for line in result.stdout.splitlines()), result.stdout
+    assert all(re.match(r"[\w/.-]+:\d+:\d+: (?:warning|notice): ", line) for line in result.stdout.splitlines()), result.stdout
 
 
 def test_check_command_lists_warnings_and_fails_on_them_when_strict(study: Path) -> None:

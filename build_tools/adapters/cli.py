@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 from mkdocs.exceptions import Abort, ConfigurationError
@@ -22,6 +23,7 @@ from ..authoring.scaffold import (
 )
 from ..authoring.starter import DEFAULT_TITLE, next_steps, start_study
 from ..authoring.studydiff import DiffError, diff
+from ..problems import SEVERITIES
 from ..sources.folders import SourceFolders
 from ..sources.loader import read_study
 from ..sources.settings import DEFAULT_SETTINGS, SiteSettings
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate stages, themes, quotations, pages and bibliography.bib")
     check.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="the project folder")
-    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too (never on notices)")
 
     new = commands.add_parser("new", help="start a new stage, theme or quotation file")
     kinds = new.add_subparsers(dest="kind", required=True)
@@ -117,15 +119,16 @@ def _check(root: Path, strict: bool) -> int:
         print(problem)
         if annotate:
             print(problem.annotation())
-    errors, warnings = len(result.errors), len(result.warnings)
+    found = Counter(problem.severity for problem in result.problems)
+    tally = ", ".join(f"{found[severity]} {severity}s" for severity in SEVERITIES)  # "0 errors, 2 warnings, 9 notices"
     if result.study is not None:
         study = result.study
         counts = ", ".join(f"{len(items)} {noun}{'' if len(items) == 1 else 's'}" for noun, items in (
             ("stage", study.stages), ("theme", study.themes), ("quotation", study.quotations), ("reference", study.references)))
-        print(f"checked {counts}: {errors} errors, {warnings} warnings", file=sys.stderr)
+        print(f"checked {counts}: {tally}", file=sys.stderr)
     else:
-        print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
-    return 1 if errors or (strict and warnings) else 0
+        print(tally, file=sys.stderr)
+    return 1 if any(problem.fails(strict) for problem in result.problems) else 0
 
 
 def _site(root: Path) -> tuple[SourceFolders, SiteSettings]:

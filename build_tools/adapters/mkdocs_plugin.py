@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..citations.cache import FormattingCache
-from ..citations.index import reference_anchor
+from ..citations.index import AnchorNumbering, page_reference_anchor, reference_anchor
 from ..citations.references import ReferenceList
 from ..model import Study
 from ..problems import Problem, SourceErrors, display_path, excerpt
@@ -74,7 +74,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.study, references = self._read(settings)
         self.options = site_options(config, self.config, building_offline)
         self.renderer = StudyRenderer(self.study, references, self.options)
-        self.citations = CitationExtension(self.renderer.citation_formatter)  # one formatter for pages and data files
+        self.citations = CitationExtension(self.renderer.citation_formatter, warn_unknown_keys=False)  # unknown keys: the check's errors
         self.shortcodes = ShortcodeExtension()
         config.markdown_extensions += [self.citations, self.shortcodes]  # type: ignore[list-item]
         config.extra_css.insert(0, STYLESHEET)
@@ -155,8 +155,13 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             file = files.get_file_from_path(uri)
             return f"{get_relative_url(file.url, page.url) if file else uri}#{fragment}"
 
-        if page.file.src_uri != self.options.paths.references:
-            return self.renderer.citation_formatter.reference_list(set(self.plan.cited_on.get(page.file.src_uri, ())), href)
+        here = page.file.src_uri
+        if here != self.options.paths.references:  # the page's own list: each entry links back to its citations here
+            anchors = self.plan.anchors.get(here, frozenset())
+            cited_here = {key: AnchorNumbering.of(key, anchors) for key in self.plan.cited_on.get(here, ())}
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids.update(map(page_reference_anchor, cited_here))
+            return self.renderer.citation_formatter.page_reference_list(cited_here)
         if page.present_anchor_ids is not None:  # so MkDocs validates links to the entries
             page.present_anchor_ids.update(map(reference_anchor, self.plan.cited_in))
         return self.renderer.citation_formatter.reference_list(set(self.plan.cited_in), href, dict(self.plan.cited_in))

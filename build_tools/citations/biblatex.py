@@ -67,6 +67,10 @@ USED_FIELDS = frozenset({
     "isbn", "issn", "langid", "language", "hyphenation", "options", "crossref", "xdata", "entryset", "shorttitle", "note",
     "addendum", "confidence", "annotation",
 })
+# Fields Zotero exports that hold a user's own material rather than the work's record.
+PRIVATE_FIELDS = {"file": "where the file is on your computer", "abstract": "the abstract",
+                  "keywords": "your tags", "mendeley-tags": "your tags", "groups": "your groups", "owner": "your name",
+                  "timestamp": "when you added it"}
 _ISO_DATE = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 

@@ -21,7 +21,7 @@ from pybtex.scanner import PybtexSyntaxError
 from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import link_errors
-from .biblatex import work_from_fields
+from .biblatex import FIELD_ALIASES, PRIVATE_FIELDS, USED_FIELDS, work_from_fields
 from .bibliography import CONFIDENCE_LEVELS, simple_text
 from .latex import latex_text as latex_plain
 from .model import Reference
@@ -98,7 +98,20 @@ def check_entry(reference: Reference, entry: Entry, source: str) -> list[Problem
     for name, message in link_errors(entry.fields).items():
         line, column = field_position(source, name)
         problems.append(Problem(where.path, where.line + line, f"entry '{excerpt(reference.key)}': {name}: {message}", column=column))
+    for name in entry.fields:
+        if FIELD_ALIASES.get(name.lower(), name.lower()) not in USED_FIELDS:
+            line, column = field_position(source, name)
+            problems.append(Problem(where.path, where.line + line, unshown_field(reference.key, name.lower()), "notice", column))
     return problems
+
+
+def unshown_field(key: str, name: str) -> str:
+    """The notice for a field the reference list does not show; Zotero's private ones say so."""
+    private = PRIVATE_FIELDS.get(name)
+    if private:
+        return (f"entry '{excerpt(key)}': {name} ({private}) is not shown, but is published with the bibliography: "
+                "remove it if it is private")
+    return f"entry '{excerpt(key)}': {name} is not shown in the reference list (it is published with the bibliography)"
 
 
 def field_position(source: str, name: str) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from ..templating import templates
 from .apa import is_known, render, segments
 from .cache import digest_of
 from .index import AnchorNumbering, CitingPage, page_reference_anchor, reference_anchor
-from .model import Citation, Reference
+from .model import Citation
 from .references import ReferenceList
 from .syntax import parse_bracketed, parse_narrative
 
@@ -68,28 +68,21 @@ class CitationFormatter:
         citation = parse_bracketed(groups["body"]) if groups.get("body") else parse_narrative(groups["key"], groups.get("locator"))
         return self.html(citation, self.references_href)
 
-    def reference_list(self, keys: set[str], href: Callable[[str, str], str],
-                       cited_in: dict[str, tuple[CitingPage, ...]] | None = None) -> str:
-        """The references for ``keys`` as HTML; with ``cited_in``, the references page's full list
-        with its "Cited in" links (``href(uri, fragment)`` is the link to a citing place).
+    def reference_list(self, keys: set[str], href: Callable[[str, str], str], cited_in: dict[str, tuple[CitingPage, ...]]) -> str:
+        """The references page's list of ``keys``, with its "Cited in" links (``href(uri,
+        fragment)`` is the link to a citing place).
 
         Lists are rendered after Markdown, straight from the cached entries (Python-Markdown would
         spend more time re-reading them than formatting took), sanitized as they become HTML, and
         kept for the next build.
         """
         references = self.references
-
-        def entries() -> list[tuple[Reference, Markup]]:
-            return [(reference, Markup(references.html(reference.key))) for reference in references.ordered(keys)]
-
-        if cited_in is None:  # a list without ids or back-links (a page's own: page_reference_list)
-            return references.cache.render(digest_of(references.state, "list", *sorted(keys)), lambda: clean_html(
-                self.env.get_template("reference_list.html.j2").render(entries=[(*entry, "", ()) for entry in entries()])))
         targets = {citing.uri: href(citing.uri, "") for places in cited_in.values() for citing in places}
-        key = digest_of(references.state, "full", *(f"{key}={cited_in[key]!r}" for key in sorted(keys)),
+        key = digest_of(references.state, "full", *(f"{key}={cited_in.get(key)!r}" for key in sorted(keys)),
                         *(f"{uri}={url}" for uri, url in sorted(targets.items())))
         return references.cache.render(key, lambda: clean_html(self.env.get_template("references_full.html.j2").render(
-            entries=entries(), cited_in=cited_in, href=href)))
+            entries=[(reference, Markup(references.html(reference.key))) for reference in references.ordered(keys)],
+            cited_in=cited_in, href=href)))
 
     def page_reference_list(self, cited_here: Mapping[str, Sequence[str]],
                             entry_anchor: Callable[[str], str] = page_reference_anchor) -> str:
@@ -104,7 +97,7 @@ class CitationFormatter:
         cited = {key: tuple(anchors) for key, anchors in cited_here.items() if references.bibliography.get(key) is not None}
 
         def render_list() -> str:
-            entries = [(reference, Markup(references.html(reference.key)), self._narrative(reference.key), cited[reference.key])
+            entries = [(reference, Markup(references.html(reference.key)), self._narrative(reference.key), cited.get(reference.key, ()))
                        for reference in references.ordered(set(cited))]
             return clean_html(self.env.get_template("reference_list.html.j2").render(entries=entries, entry_anchor=entry_anchor))
 

@@ -8,7 +8,7 @@ reference list link back to them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from itertools import count, takewhile
 
@@ -55,14 +55,17 @@ class AnchorNumbering:
         return tuple(takewhile(anchors.__contains__, (f"cite-{key}-{n}" for n in count(1))))
 
 
-def citation_index(pages: Iterable[tuple[str, str, str]]) -> dict[str, tuple[CitingPage, ...]]:
-    """For ``(uri, title, markdown)`` pages, in the order given: where each key is cited."""
+def citation_index(pages: Iterable[tuple[str, str, str]],
+                   members: Callable[[str], tuple[str, ...]] = lambda key: (key,)) -> dict[str, tuple[CitingPage, ...]]:
+    """For ``(uri, title, markdown)`` pages, in the order given: where each key is cited; a key
+    that stands for several works (a biblatex ``@set``: ``members(key)``) counts as each of them."""
     index: dict[str, list[CitingPage]] = defaultdict(list)
     for uri, title, markdown in pages:
         numbering = AnchorNumbering()
         anchors: dict[str, list[str]] = defaultdict(list)
-        for key in cited_keys(markdown):
-            anchors[key].append(numbering.next(key))
+        for cited in cited_keys(markdown):
+            for key in members(cited):
+                anchors[key].append(numbering.next(key))
         for key, found in anchors.items():
             index[key].append(CitingPage(uri, title, tuple(found)))
     return {key: tuple(pages_citing) for key, pages_citing in index.items()}

@@ -58,11 +58,7 @@ class ReferenceList:
             return citation
         items: list[CitationItem] = []
         for item in citation.items:
-            reference = self.bibliography.get(item.key)
-            members = [key for key in reference.work.members if self.bibliography.get(key)] if reference is not None else []
-            if not members:
-                items.append(item)
-                continue
+            members = self.members_of(item.key)
             for index, key in enumerate(members):
                 items.append(CitationItem(key, item.prefix if index == 0 else "", item.locator if index == len(members) - 1 else "",
                                           item.suppress_author))
@@ -70,11 +66,13 @@ class ReferenceList:
 
     def members(self, keys: set[str]) -> set[str]:
         """The keys, each set among them replaced by its members."""
-        found: set[str] = set()
-        for key in keys:
-            reference = self.bibliography.get(key)
-            found.update(reference.work.members if reference is not None and reference.work.members else (key,))
-        return found
+        return {member for key in keys for member in self.members_of(key)}
+
+    def members_of(self, key: str) -> tuple[str, ...]:
+        """The works a key stands for: a set's members (those in the file), or the work itself."""
+        reference = self.bibliography.get(key)
+        members = tuple(member for member in reference.work.members if self.bibliography.get(member)) if reference is not None else ()
+        return members or (key,)
 
     def fields(self, key: str) -> dict[str, str]:
         """The work's fields that scholarly metadata names, as plain text."""

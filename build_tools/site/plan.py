@@ -69,7 +69,7 @@ def plan_site(renderer: StudyRenderer, options: SiteOptions, nav_order: Mapping[
     planned = {page.uri for page in pages}
     texts = [(page.uri, page.title, page.markdown) for page in study.pages if page.uri not in planned]
     texts += [(page.uri, page.title, page.markdown) for page in pages]
-    cited_in = citation_index(sorted(texts, key=lambda text: nav_order.get(text[0], len(nav_order))))
+    cited_in = citation_index(sorted(texts, key=lambda text: nav_order.get(text[0], len(nav_order))), renderer.references.members_of)
     title, markdown = renderer.references_page(set(cited_in))
     pages.append(PlannedPage(paths.references, title, markdown, bibliography))
     if study.themes:

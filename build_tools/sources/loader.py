@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..characters import forbidden_characters
-from ..citations.bibliography import Bibliography, parse_bibliography, scan
+from ..citations.bibliography import Bibliography, defined_keys, parse_bibliography
 from ..citations.model import Citation, Reference
 from ..citations.syntax import FoundCitation, find_citations
 from ..locations import Location
@@ -90,7 +90,7 @@ def read_study(folders: SourceFolders, complete_bibliography: bool = True,
     problems += _results_section_problems(folders, settings)
     problems += _docs_folder_problems(folders, settings)
     bib_text = _read_bibliography(folders, problems)
-    known_keys = {key for _, _, key, _, _ in scan(bib_text)} if bib_text is not None else None
+    known_keys = defined_keys(bib_text, folders.bibliography) if bib_text is not None else None
     stage_docs = _read_folder(folders, folders.stages, problems)
     theme_docs = _read_folder(folders, folders.themes, problems)
     quotation_docs = _read_folder(folders, folders.quotes, problems)
@@ -486,9 +486,13 @@ def _warn_about_references(bibliography: Bibliography, citations: list[Citation]
         where = reference.source
         if reference.key not in cited:
             problems.append(Problem(where.path, where.line, f"reference '{excerpt(reference.key)}' is never cited", "warning"))
-        if reference.is_incomplete:
-            problems.append(Problem(where.path, where.line, f"reference '{excerpt(reference.key)}' is incomplete: "
-                                                            "its full reference is not established", "warning"))
+        if reference.is_incomplete and reference.annote.strip():  # known, and said why: the site shows the note
+            problems.append(Problem(where.path, where.line, f"reference '{excerpt(reference.key)}' is incomplete: its full "
+                                                            "reference is not established (its annote says what is known)", "notice"))
+        elif reference.is_incomplete:
+            problems.append(Problem(where.path, where.line, f"reference '{excerpt(reference.key)}' is incomplete: its full "
+                                                            "reference is not established, and no annote says why "
+                                                            "(write in one what is known)", "warning"))
 
 
 def _unique(items: Iterable[Any], attribute: str, what: str, problems: list[Problem]) -> None:

@@ -69,16 +69,27 @@ def _merged(parts: list[Run]) -> tuple[Run, ...]:
     """Neighbouring runs of one style as one run."""
     merged: list[Run] = []
     for run in parts:
-        if merged and replace(merged[-1], text="") == replace(run, text=""):
-            merged[-1] = replace(merged[-1], text=merged[-1].text + run.text)
-        elif run.text:
+        if not run.text:
+            continue
+        if merged and _style(merged[-1]) == _style(run):
+            last = merged[-1]
+            merged[-1] = Run(last.text + run.text, *_style(last))
+        else:
             merged.append(run)
     return tuple(merged)
 
 
+def _style(run: Run) -> tuple[bool, bool, bool, bool, bool, bool, str]:
+    """Everything about a run but its text, in the order of :class:`Run`'s fields."""
+    return run.italic, run.bold, run.nocase, run.smallcaps, run.sup, run.sub, run.href
+
+
 def _text(markup: str, italic: bool = False) -> tuple[Run, ...]:
     """Markup as runs; in an italic element, italic text within it turns roman (APA 6.22)."""
-    return tuple(replace(run, italic=run.italic != italic, nocase=False, smallcaps=False) for run in runs(markup)) if markup else ()
+    if not markup:
+        return ()
+    return tuple(run if run.italic == italic and not run.nocase and not run.smallcaps
+                 else replace(run, italic=run.italic != italic, nocase=False, smallcaps=False) for run in runs(markup))
 
 
 # -- authors ----------------------------------------------------------------------------------------

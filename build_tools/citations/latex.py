@@ -15,7 +15,7 @@ from typing import cast
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 
-from .richtext import text_markup
+from .richtext import plain, text_markup
 
 _TOKEN = re.compile(r"\\([A-Za-z@]+)\*?[ \t\n]*|\\(.)|([{}])|(\$)|([^\\{}$]+)", re.S)
 _ACCENTS = frozenset("'\"`^~=.cvuHkrdbt")
@@ -52,9 +52,7 @@ def latex_markup(value: str) -> str:
 
 def latex_text(value: str) -> str:
     """A BibTeX value as plain text (names, places, numbers)."""
-    from .richtext import plain
-
-    return plain(latex_markup(value))
+    return plain(latex_markup(value)) if value else ""
 
 
 Token = tuple[str | None, str | None, str | None, str | None, str | None]

@@ -192,9 +192,9 @@ def ours(path: Path, dialect: str | None = None) -> Output:
     try:
         bibliography = parse_bibliography(text, str(path))
         references = ReferenceList(bibliography)
-        errors += [str(problem) for problem in bibliography.problems]
+        errors += [str(problem) for problem in bibliography.problems if problem.severity != "notice"]  # notices: fields not shown
         order = [reference.key for reference in references.ordered()]
-    except Exception as error:  # the engine is under rewrite: report, do not stop the comparison
+    except Exception as error:  # the engine failing on a file is reported as a difference, not a stop to the comparison
         errors.append(f"{path.name}: {type(error).__name__}: {error}")
         return Output({}, {}, {}, [], errors)
     parts: dict[str, dict[str, str]] = {part: {} for part in PARTS}

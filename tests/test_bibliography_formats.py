@@ -163,10 +163,23 @@ def test_csl_json_and_csl_yaml_give_what_bibtex_gives(tmp_path: Path) -> None:
     ('[{"id": "a", "type": "book", "author": "Doe"}]', "refs.json", "refs.json:1:1: error: item 'a': author must be a list of names"),
     ("- id: a\n  type: book\n  issued: {date-parts: nonsense}\n", "refs.yaml", "refs.yaml:1:1: error: item 'a': issued must be a date"),
     ("- id: a\n  type: [book\n", "refs.yaml", "refs.yaml:3:1: error: not valid CSL-YAML"),
+    # a few lines that stand for billions of values, and nesting no bibliography has: refused, not walked
+    ("a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nreferences:\n- {id: k, type: book, title: *b}\n",
+     "refs.yaml", "refs.yaml:1:4: error: CSL-YAML with aliases (*name) is not accepted"),
+    ("[" * 100_000, "refs.json", "refs.json:1:1: error: not valid CSL-JSON: its values nest too deep"),
 ])
 def test_csl_problems_are_reported_at_their_line(text: str, path: str, message: str) -> None:
     problems = [str(problem) for problem in parse_bibliography(text, path).problems]
     assert any(problem.startswith(message) for problem in problems), problems
+
+
+def test_sentence_case_takes_linear_time_on_any_title() -> None:
+    """A title word of 100,000 punctuation marks between two letters: read from both ends, not by
+    a regular expression that would try every split (a hostile pull request could stall the build)."""
+    from build_tools.citations.richtext import sentence_case
+
+    title = "A" + "!" * 100_000 + "b Title"
+    assert sentence_case(title).endswith("b title")
 
 
 def test_a_name_that_cannot_be_read_is_reported_at_its_field() -> None:

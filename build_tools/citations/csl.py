@@ -41,6 +41,7 @@ _NAME_VARIABLES = {"author": "author", "editor": "editor", "translator": "transl
 _DATE_VARIABLES = {"issued": "issued", "original-date": "original_date", "accessed": "accessed"}
 JURISDICTIONS = {"US": "U.S.", "GB": "U.K.", "UK": "U.K.", "DE": "German", "FR": "French", "EP": "European", "EU": "European",
                  "JP": "Japanese", "CA": "Canadian", "WO": "WIPO"}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it: the same marks, faster
 _EDTF = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 # CSL variables the APA formatter does not show, which Zotero exports: not worth a notice each.
 UNSHOWN_VARIABLES = frozenset({"id", "type", "abstract", "keyword", "source", "archive", "archive_location", "call-number",
@@ -97,22 +98,49 @@ def _items(text: str, path: str) -> tuple[list[Any], list[int], list[Problem]]:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             return [], [], [Problem(path, error.lineno, f"not valid CSL-JSON: {error.msg}", column=error.colno)]
+        except RecursionError:
+            return [], [], [Problem(path, 1, "not valid CSL-JSON: its values nest too deep")]
         items = data if isinstance(data, list) else data.get("items", []) if isinstance(data, dict) else []
         return items, _json_lines(text, items), ([] if isinstance(data, list | dict) else
                                                  [Problem(path, 1, "CSL-JSON is a list of items")])
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        alias = _alias(node)
+        if alias is not None:  # a few lines of aliases can stand for billions of values ("billion laughs")
+            return [], [], [Problem(path, alias.start_mark.line + 1, "CSL-YAML with aliases (*name) is not accepted: write each "
+                                                                     "value out", column=alias.start_mark.column + 1)]
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return [], [], [Problem(path, mark.line + 1 if mark else 1, f"not valid CSL-YAML: {getattr(error, 'problem', error)}",
                                 column=mark.column + 1 if mark else 1)]
+    except RecursionError:
+        return [], [], [Problem(path, 1, "not valid CSL-YAML: its values nest too deep")]
+    finally:
+        loader.dispose()
     if isinstance(data, dict) and "references" in data:
         data, node = data["references"], next((value for key, value in getattr(node, "value", ()) if key.value == "references"), None)
     if not isinstance(data, list):
         return [], [], [Problem(path, 1, "CSL-YAML is a list of items (or a 'references:' list)")]
     lines = [child.start_mark.line + 1 for child in getattr(node, "value", None) or []]
     return data, lines, []
+
+
+def _alias(root: yaml.Node | None) -> yaml.Node | None:
+    """The first node met twice (an alias's target, written once and used again), if any."""
+    seen: set[int] = set()
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending += node.value
+        elif isinstance(node, yaml.MappingNode):
+            pending += [part for pair in node.value for part in pair]
+    return None
 
 
 def _json_lines(text: str, items: list[Any]) -> list[int]:

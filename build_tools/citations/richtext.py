@@ -26,7 +26,7 @@ _MARKUP = re.compile("(" + "|".join(re.escape(tag) for tag in [*_TAGS, *_CLOSING
 _WORD = re.compile(r"[^\s\-–—/]+")
 _LOWER_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]*(?:-[A-Za-zÀ-ÖØ-öø-ÿ]+)*")  # "Capitalised", not "NASA" or "iPhone"
 _SENTENCE_END = (":", "?", "!")
-_PUNCTUATED = re.compile(r"([^\w]*)(.*?)([^\w]*)", re.S)
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,7 @@ def sentence_case(markup: str) -> str:
         text, pieces, position = run.text, [], 0
         for word in _WORD.finditer(text):
             pieces.append(text[position:word.start()])
-            lead, core, trail = _PUNCTUATED.fullmatch(word.group()).groups()  # type: ignore[union-attr]  # matches any text
+            lead, core, trail = _punctuated(word.group())
             if starts and core:
                 core = core[0].upper() + core[1:] if core[0].islower() and not _has_inner_capital(core) else core
             elif core and _LOWER_WORD.fullmatch(core) and not _is_single_capital(core):
@@ -134,6 +134,17 @@ def capitalise_first(markup: str) -> str:
                     found[index] = replace(run, text=run.text[:position] + char.upper() + run.text[position + 1:])
                 return markup_of(tuple(found))
     return markup
+
+
+def _punctuated(token: str) -> tuple[str, str, str]:
+    """A token as its leading punctuation, its word and its trailing punctuation: "(Word)," ->
+    "(", "Word", "),". Scanned from both ends, in linear time whatever the token."""
+    start, end = 0, len(token)
+    while start < end and not token[start].isalnum():
+        start += 1
+    while end > start and not token[end - 1].isalnum():
+        end -= 1
+    return token[:start], token[start:end], token[end:]
 
 
 def _has_inner_capital(word: str) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from helpers import bare_site, build_site, soup
 
 from build_tools.citations.apa import render, segments
@@ -225,3 +226,17 @@ def test_a_site_that_cites_a_set_lists_and_links_back_to_its_members(tmp_path: P
     references = soup(site / "references" / "index.html")
     assert [entry["id"] for entry in references.select(".reference")] == ["ref-a", "ref-b"]
     assert all(entry.select_one(".reference__cited-in a") for entry in references.select(".reference"))
+
+
+def test_the_standalone_extension_reads_a_zotero_export_as_it_is(tmp_path: Path) -> None:
+    """Better BibLaTeX's export holds fields the list does not show (notices), which must not stop
+    the extension; a CSL-JSON file is read by its suffix."""
+    import markdown
+
+    for name in ("zotero-bbt-biblatex.bib", "zotero.json"):
+        html = markdown.markdown("As @braun2006 shows [@kvale1996, p. 3].", extensions=["pandoc_citations"],
+                                 extension_configs={"pandoc_citations": {"bibliography": str(FIXTURES / name), "reference_list": True}})
+        text = " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+        assert "Braun and Clarke (2006) shows (Kvale, 1996, p. 3)." in text, name
+        assert "Kvale, S. (1996). InterViews: An introduction to qualitative research interviewing. Sage." in text, name
+

@@ -64,7 +64,7 @@ class CitationExtension(Extension):
 
     def __init__(self, formatter: CitationFormatter | None = None, **kwargs: object):
         self.config = {
-            "bibliography": ["", "Path of the .bib file (when no formatter is given)"],
+            "bibliography": ["", "Path of the bibliography: .bib, or CSL .json/.yaml (when no formatter is given)"],
             "references_url": ["references.md", "Link target of the reference list (with reference_list: the document's own)"],
             "reference_list": [False, "Append the cited works' reference list, with back-links to their citations"],
             "warn_unknown_keys": [True, "Log a warning for each citation of a key the bibliography lacks"],
@@ -97,8 +97,11 @@ def _formatter_for(bibliography: str) -> CitationFormatter:
         raise ValueError("pandoc_citations needs a 'bibliography' (path of a .bib file) or a formatter")
     path = Path(bibliography)
     parsed = parse_bibliography(path.read_text(encoding="utf-8"), str(path))
-    if parsed.problems:
-        raise SourceErrors(parsed.problems)
+    errors = [problem for problem in parsed.problems if problem.severity == "error"]
+    if errors:
+        raise SourceErrors(errors)
+    for problem in parsed.problems:  # what the check would warn of or notice: logged, the text still rendered
+        (log.warning if problem.severity == "warning" else log.info)("%s", problem)
     return CitationFormatter(ReferenceList(parsed))
 
 

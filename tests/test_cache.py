@@ -183,7 +183,7 @@ def extra_field(data: dict) -> None:
 
 
 def name_without_surname(data: dict) -> None:
-    del next(iter(data["references"].values()))["work"]["author"][0]["last"]
+    del next(iter(data["references"].values()))["work"]["author"][0][0]
 
 
 def field_is_a_list(data: dict) -> None:

@@ -10,6 +10,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Citation, Name, Reference
 from .richtext import plain
@@ -109,13 +110,18 @@ def sort_key(reference: Reference) -> tuple[object, ...]:
     then undated works, then by year, then in-press works; then by title."""
     named = [name for name in reference.creators if not name.is_others]
     if named:
-        who: tuple[object, ...] = tuple((_fold(name.surname), _fold(name.initials), _fold(name.junior)) for name in named)
+        who: tuple[object, ...] = tuple(map(_name_key, named))
     else:
         who = ((_fold(_sortable_title(reference.title or reference.key)), "", ""),)
     year = reference.work.issued.year
     when = (0, 0) if not reference.work.issued and not reference.work.status else (
         (1, int(year)) if year.lstrip("-").isdigit() else (2, 0))
     return (who, when, _fold(_sortable_title(reference.title)))
+
+
+@lru_cache(maxsize=4096)  # names recur across a bibliography
+def _name_key(name: Name) -> tuple[str, str, str]:
+    return _fold(name.surname), _fold(name.initials), _fold(name.junior)
 
 
 def _year(reference: Reference) -> str:

@@ -31,15 +31,14 @@ from .model import Confidence, Date, Name, Reference, Work
 
 T = TypeVar("T", str, tuple[str, ...])
 
-FORMAT = 2  # of the file; a cache in any other format is rebuilt
+FORMAT = 3  # of the file; a cache in any other format is rebuilt
 MAX_BYTES = 256 * 2**20  # a larger file is refused unread: no build writes one
 KEY_BYTES = 32
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
 CACHE_KEYS = frozenset({"format", "code", "references", "formatted", "rendered", "used_before", "checked"})
 REFERENCE_KEYS = frozenset({"key", "work", "confidence", "annote", "source"})
-NAME_KEYS = frozenset({"last", "first", "von", "junior", "is_others", "dropping"})
+NAME_PARTS = 6  # last, first, von, junior, is_others, dropping
 DATE_KEYS = frozenset({"year", "month", "day", "literal"})
-WORK_FIELDS = {item.name: item.type for item in fields(Work)}
 LOCATION_KEYS = frozenset({"path", "line"})
 
 
@@ -155,17 +154,16 @@ def location_from_dict(value: object) -> Location:
     return Location(text(data["path"]), line)
 
 
-def name_to_dict(name: Name) -> dict[str, object]:
-    return {"last": name.last, "first": name.first, "von": name.von, "junior": name.junior, "is_others": name.is_others,
-            "dropping": name.dropping}
+def name_to_list(name: Name) -> list[object]:
+    """A name as a short array: a bibliography's references hold thousands of names."""
+    return [name.last, name.first, name.von, name.junior, name.is_others, name.dropping]
 
 
-def name_from_dict(value: object) -> Name:
-    data = record(value, NAME_KEYS)
-    is_others = data["is_others"]
-    if not isinstance(is_others, bool):
+def name_from_list(value: object) -> Name:
+    parts = array(value)
+    if len(parts) != NAME_PARTS or not isinstance(parts[4], bool):
         raise TypeError("not a name")
-    return Name(text(data["last"]), text(data["first"]), text(data["von"]), text(data["junior"]), is_others, text(data["dropping"]))
+    return Name(text(parts[0]), text(parts[1]), text(parts[2]), text(parts[3]), parts[4], text(parts[5]))
 
 
 def date_from_dict(value: object) -> Date:
@@ -177,16 +175,16 @@ def date_from_dict(value: object) -> Date:
 
 
 def work_to_dict(work: Work) -> dict[str, object]:
-    """The work's fields that are set (most are not), names and dates as objects."""
+    """The work's fields that are set (most are not), names as arrays and dates as objects."""
     written: dict[str, object] = {}
-    for name in WORK_FIELDS:
+    for name in WORK_READERS:
         value = getattr(work, name)
         if isinstance(value, Date):
             if value != Date():
                 written[name] = {"year": value.year, "month": value.month, "day": value.day, "literal": value.literal}
         elif isinstance(value, tuple):
             if value:
-                written[name] = [name_to_dict(part) if isinstance(part, Name) else part for part in value]
+                written[name] = [name_to_list(part) if isinstance(part, Name) else part for part in value]
         elif value:
             written[name] = value
     return written
@@ -194,20 +192,24 @@ def work_to_dict(work: Work) -> dict[str, object]:
 
 def work_from_dict(value: object) -> Work:
     data = record(value)
-    if not data.keys() <= WORK_FIELDS.keys() or "kind" not in data:
+    if "kind" not in data or not data.keys() <= WORK_READERS.keys():
         raise TypeError("not a work")
-    read: dict[str, object] = {}
-    for name, content in data.items():
-        kind = WORK_FIELDS[name]
-        if kind == "Date":
-            read[name] = date_from_dict(content)
-        elif kind == "tuple[Name, ...]":
-            read[name] = tuple(name_from_dict(part) for part in array(content))
-        elif kind == "tuple[str, ...]":
-            read[name] = tuple(text(part) for part in array(content))
-        else:
-            read[name] = text(content)
-    return Work(**read)  # type: ignore[arg-type]  # each value was checked against its field's type above
+    return Work(**{name: WORK_READERS[name](content) for name, content in data.items()})  # type: ignore[arg-type]  # each read as its field's type
+
+
+def _names_from_list(value: object) -> tuple[Name, ...]:
+    return tuple(map(name_from_list, array(value)))
+
+
+def _texts_from_list(value: object) -> tuple[str, ...]:
+    return tuple(map(text, array(value)))
+
+
+# How each field of a Work is read back, by its annotation (a string: the model uses postponed annotations).
+WORK_READERS: dict[str, Callable[[object], object]] = {
+    item.name: {"Date": date_from_dict, "tuple[Name, ...]": _names_from_list, "tuple[str, ...]": _texts_from_list}.get(str(item.type), text)
+    for item in fields(Work)
+}
 
 
 def reference_to_dict(reference: Reference) -> dict[str, object]:

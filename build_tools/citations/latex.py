@@ -18,6 +18,7 @@ import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from .richtext import plain, text_markup
 
 _TOKEN = re.compile(r"\\([A-Za-z@]+)\*?[ \t\n]*|\\(.)|([{}])|(\$)|([^\\{}$]+)", re.S)
+_PLAIN = re.compile(r"[^\\{}$~`'\-]*")  # nothing LaTeX reads otherwise than as it is written
 _ACCENTS = frozenset("'\"`^~=.cvuHkrdbt")
 _ITALIC = frozenset({"emph", "mkbibemph", "textit", "textsl", "mkbibitalic", "itshape", "mkbibtitle"})
 _BOLD = frozenset({"textbf", "mkbibbold", "bfseries"})
@@ -45,6 +46,8 @@ _QUOTES = [("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("`", "�
 @lru_cache(maxsize=8192)
 def latex_markup(value: str) -> str:
     """A BibTeX value (LaTeX) as markup; "{DNA}" keeps its case, "\\emph{x}" is italic."""
+    if _PLAIN.fullmatch(value):  # most values hold nothing to decode: text with its spaces collapsed
+        return text_markup(" ".join(value.split()))
     tokens = [(match.group(1), match.group(2), match.group(3), match.group(4), match.group(5)) for match in _TOKEN.finditer(value)]
     markup, _ = _group(tokens, 0, nested=False)
     return re.sub(r"\s+", " ", markup).strip() if "\n" in markup or "  " in markup else markup.strip()

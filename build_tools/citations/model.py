@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..locations import Location
+from .richtext import plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +130,6 @@ class Reference:
     @property
     def title(self) -> str:
         """The title as plain text."""
-        from .richtext import plain
-
         return plain(self.work.title)
 
     @property

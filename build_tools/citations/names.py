@@ -5,6 +5,7 @@ useprefix=true``), which Better BibTeX writes for names with particles."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pybtex.database import Person
 from pybtex.exceptions import PybtexError
@@ -48,6 +49,7 @@ def read_names(value: str, useprefix: bool = True) -> tuple[Name, ...]:
     return tuple(read_name(name, useprefix) for name in split_names(value))
 
 
+@lru_cache(maxsize=8192)  # a bibliography names the same people again and again
 def read_name(written: str, useprefix: bool = True) -> Name:
     if written.lower() == "others":
         return Name(last="others", is_others=True)

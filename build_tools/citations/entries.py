@@ -9,6 +9,7 @@ web pages).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..urls import entry_link
@@ -28,6 +29,7 @@ DATED_TO_THE_DAY = frozenset({"article-magazine", "article-newspaper", "webpage"
 DESCRIPTIONS = {"software": "Computer software", "dataset": "Data set"}
 
 Elements = list[tuple[Run, ...]]
+_ADDRESS_AT_END = re.compile(r"(?:https?://|doi:|www\.)\S*\Z", re.IGNORECASE)
 
 
 def reference_entry(work: Work, year_label: str) -> tuple[Run, ...]:
@@ -49,15 +51,17 @@ def reference_entry(work: Work, year_label: str) -> tuple[Run, ...]:
 
 
 def _sentences(elements: Elements, link: tuple[Run, ...], original: tuple[Run, ...]) -> tuple[Run, ...]:
-    """The elements joined with a full stop after each (unless it ends in one, or in ? or !)."""
+    """The elements joined with a full stop after each (unless it ends in one, or in ? or !);
+    an entry that ends in an address ends without one (APA 9.35), as it does before a link."""
+    shown = [element for element in elements if element and "".join(run.text for run in element).strip()]
     joined: list[Run] = []
-    for element in elements:
-        if not element or not "".join(run.text for run in element).strip():
-            continue
+    for index, element in enumerate(shown):
         if joined:
             joined.append(Run(" "))
         joined.extend(element)
-        if not element[-1].text.rstrip().endswith((".", "?", "!")):
+        ending = element[-1].text.rstrip()
+        ends_entry = index == len(shown) - 1 and not link and not original
+        if not ending.endswith((".", "?", "!")) and not (ends_entry and _ADDRESS_AT_END.search(ending)):
             joined.append(Run("."))
     for tail in (link, original):
         if tail:

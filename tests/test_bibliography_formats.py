@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import bare_site, build_site, soup
+from helpers import bare_site, build_site, run_cli, soup
 
 from build_tools.citations.apa import render, segments
 from build_tools.citations.bibliography import parse_bibliography
@@ -226,6 +226,8 @@ def test_a_site_that_cites_a_set_lists_and_links_back_to_its_members(tmp_path: P
     references = soup(site / "references" / "index.html")
     assert [entry["id"] for entry in references.select(".reference")] == ["ref-a", "ref-b"]
     assert all(entry.select_one(".reference__cited-in a") for entry in references.select(".reference"))
+    checked = run_cli("check", "--root", str(tmp_path), "--strict")
+    assert checked.returncode == 0 and "never cited" not in checked.stdout, checked.stdout  # its members are cited through it
 
 
 def test_the_standalone_extension_reads_a_zotero_export_as_it_is(tmp_path: Path) -> None:
@@ -240,3 +242,56 @@ def test_the_standalone_extension_reads_a_zotero_export_as_it_is(tmp_path: Path)
         assert "Braun and Clarke (2006) shows (Kvale, 1996, p. 3)." in text, name
         assert "Kvale, S. (1996). InterViews: An introduction to qualitative research interviewing. Sage." in text, name
 
+
+
+# What a hostile (or careless) pull request may put in a bibliography: each gets a message at its
+# line, none a traceback, and none takes long (each was once a traceback or minutes of work).
+@pytest.mark.parametrize("text, message", [
+    ("@book{b, author = {Doe, J.}, title = {T}, x*x*x*x*x*x*x*x*x*x*x*x*z = {1}}",
+     "t.bib:1:43: notice: entry 'b': x*x*x*x*x*x*x*x*x*x*x*x*z is not shown"),
+    ("@book{a, title = {A}, crossref = {x}}\n@book{x, author = {a, b, c, d}, title = {X}}",
+     "t.bib:1:1: error: entry 'a': author: Too many commas in 'a, b, c, d'"),
+    ("@book{a, title = {A}, year = {2000}, month = {²}}", "t.bib:1:38: error: entry 'a': month: '²' is not a date"),
+    ("@book{a, title = {A}, date = {2020-13-45}}", "t.bib:1:23: error: entry 'a': date: '2020-13-45' is not a date"),
+    ("@set{s, entryset = {t}}\n@set{t, entryset = {s}}", "t.bib:1:1: error: @set 's': member 't' is an @set, not a work"),
+    ("@set{s, entryset = {nope}}", "t.bib:1:1: error: @set 's': member 'nope' is not an entry of this file"),
+    ("@xdata{x, url = {javascript:alert(1)}}", "t.bib:1:11: error: entry 'x': url: 'javascript:alert(1)' has 'javascript:'"),
+    ('@misc{a, title = "' + "{a}" * 100_000 + "}", "t.bib:1:1: error: 'a' is 300,019 characters long"),
+    ("@x{\n" * 5_000, "t.bib:1001:1: error: more than 1,000 problems: the rest of the file is not read"),
+])
+def test_hostile_bibtex_gets_a_message_at_its_line(text: str, message: str) -> None:
+    problems = [str(problem) for problem in parse_bibliography(text, "t.bib").problems]
+    assert any(problem.startswith(message) for problem in problems), problems
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[{"id": "a", "type": "book", "title": "T", "author": [{"family": "Kv\\u0001ale"}]}]',
+     "r.json:1:1: error: item 'a': the character U+0001 cannot be published"),
+    ('[{"id": 1' + "0" * 5000 + "}]", "r.json:1:1: error: not valid CSL-JSON"),
+    ('[{"id": "a", "type": "book", "title": "T", "issued": {"year": 2000, "month": Infinity}}]',
+     "r.json:1:1: error: item 'a': issued: 'inf' is not a year, month or day of a date"),
+    ('[{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [[2020, 13, 45]]}}]',
+     "r.json:1:1: error: item 'a': issued: '13' is not a year, month or day of a date"),
+    ('[{"id": null, "type": "book", "title": "T"}]', 'r.json:1:1: error: a CSL item has no "id"'),
+    ('[{"id": "a", "type": ["book"], "title": "T"}]', "r.json:1:1: error: item 'a': type must be text or a number"),
+    ('[{"id": "a", "type": "book", "title": "T", "annote": {"x": 1}}]', "r.json:1:1: error: item 'a': annote must be text or a number"),
+])
+def test_hostile_csl_gets_a_message_at_its_line(text: str, message: str) -> None:
+    problems = [str(problem) for problem in parse_bibliography(text, "r.json").problems]
+    assert any(problem.startswith(message) for problem in problems), problems
+
+
+def test_odd_values_are_read_without_a_traceback() -> None:
+    refs = references("@book{a, author = {Doe, J.}, title = {A}, edition = {²}, year = 2000,\n"
+                      "  howpublished = {\\url{https://ex.org/a\\_b\\#c/\\textbf{x}}}}\n"
+                      + "".join(f"@book{{k{n}, author = {{Same, S.}}, title = {{T{n:04d}}}, year = 2001}}\n" for n in range(703)))
+    assert refs.text("a") == "Doe, J. (2000). A (² ed.). https://ex.org/a_b#c/x"
+    assert refs.labels["k702"].year == "2001aaa"  # APA 8.19's letters go on after "zz"
+
+
+def test_many_entries_on_one_line_and_many_items_are_read_in_linear_time() -> None:
+    line = "".join(f"@misc{{k{n}, title = {{T}}}} " for n in range(20_000))
+    assert len(parse_bibliography(line, "t.bib", frozenset()).keys) == 20_000
+    items = json.dumps([{"id": f"k{n}", "type": "book", "title": "T"} for n in range(20_000)], indent=1)
+    bibliography = parse_bibliography(items, "r.json")
+    assert bibliography.get("k19999").source.line == 5 * 19_999 + 3  # type: ignore[union-attr]  # "[", then 5 lines an item

@@ -271,8 +271,13 @@ def _sortable_title(title: str) -> str:
 
 
 def _suffix(index: int) -> str:
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    return letters[index] if index < len(letters) else letters[index // 26 - 1] + letters[index % 26]
+    """APA 8.19's letters: a, b, ... z, then aa, ab, ... (as many works as share authors and year)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[rest] + letters
+    return letters
 
 
 def _fold(text: str) -> str:

@@ -52,6 +52,7 @@ COUNTRIES = {"countryde": "German", "countryeu": "European", "countryep": "Europ
 ENGLISH = frozenset({"english", "american", "british", "canadian", "australian", "newzealand", "usenglish", "ukenglish",
                      "en", "en-us", "en-gb"})
 MONTHS_OF_A_YEAR = range(1, 13)
+DAYS_OF_A_MONTH = range(1, 32)
 MONTHS = {name: number for number, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
      ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1)
@@ -71,7 +72,7 @@ USED_FIELDS = frozenset({
 PRIVATE_FIELDS = {"file": "where the file is on your computer", "abstract": "the abstract",
                   "keywords": "your tags", "mendeley-tags": "your tags", "groups": "your groups", "owner": "your name",
                   "timestamp": "when you added it"}
-_ISO_DATE = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+_ISO_DATE = re.compile(r"^\s*(-?[0-9]{1,4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?(?![0-9])")
 
 
 def biblatex_fields(entry_type: str, fields: Mapping[str, str]) -> tuple[str, dict[str, str]]:
@@ -163,9 +164,10 @@ def work_from_fields(entry_type: str, raw: Mapping[str, str]) -> Work:
         if not fields.get(name):
             return ()
         try:
-            return read_names(fields[name], useprefix)
+            found = read_names(fields[name], useprefix)
+            return found if any(not person.is_others for person in found) else ()  # "others" alone names nobody
         except UnreadableName as error:
-            raise UnreadableName(name, str(error)) from None
+            raise UnreadableField(name, str(error)) from None
 
     chapter_like = kind in CHAPTER_LIKE
     has_main = "maintitle" in fields
@@ -254,27 +256,42 @@ def _volume(volume: str, part: str) -> str:
 
 def _date(fields: Mapping[str, str], name: str, prefix: str) -> Date:
     """biblatex's ISO 8601 ``date`` (a range is cited by its start), or BibTeX's ``year``,
-    ``month`` and ``day``; a year that is not a number ("in press") is kept as words."""
+    ``month`` and ``day``; a year that is not a number ("in press") is kept as words. A month or
+    day that is none raises :class:`UnreadableField`."""
     written = latex_text(fields.get(name, "")).replace("\u00a0", "~").strip()
     if written:
         match = _ISO_DATE.match(written)
-        if match:
-            year, month, day = match.groups()
-            return Date(year.lstrip("0") or "0" if year.startswith("-") else year, int(month or 0), int(day or 0))
-        return Date(literal=written)
+        if match is None:
+            return Date(literal=written)
+        year, month, day = match.groups()
+        return Date(year.lstrip("0") or "0" if year.startswith("-") else year,
+                    _number(name, month, MONTHS_OF_A_YEAR, written), _number(name, day, DAYS_OF_A_MONTH, written))
     year = latex_text(fields.get(f"{prefix}year", "")).strip()
     if not year:
         return Date()
     if not prefix and (bracketed := _BRACKETED_YEAR.match(year)):
         year = bracketed.group(2)
-    month_written = latex_text(fields.get(f"{prefix}month", "")).strip().lower()
-    month = MONTHS.get(month_written, int(month_written) if month_written.isdigit() and int(month_written) <= len(MONTHS_OF_A_YEAR) else 0)
+    month_written = latex_text(fields.get(f"{prefix}month", "")).strip()
+    month = MONTHS.get(month_written.lower().rstrip(".")) or _number(f"{prefix}month", month_written, MONTHS_OF_A_YEAR, month_written)
     day_written = latex_text(fields.get(f"{prefix}day", "")).strip()
-    day = int(day_written) if day_written.isdigit() else 0
+    day = _number(f"{prefix}day", day_written, DAYS_OF_A_MONTH, day_written)
     year_digits = year.replace("–", "-").replace("—", "-")
-    if re.fullmatch(r"-?\d{1,4}", year_digits):
+    if re.fullmatch(r"-?[0-9]{1,4}", year_digits):
         return Date(year_digits, month, day)
     return Date(literal=year)
+
+
+def _number(field: str, written: str | None, allowed: range, shown: str) -> int:
+    """A month or day as a number: 0 when not given; UnreadableField when not one of ``allowed``."""
+    if not written:
+        return 0
+    if re.fullmatch(r"[0-9]{1,2}", written) and int(written) in allowed:
+        return int(written)
+    raise UnreadableField(field, f"'{shown[:40]}' is not a date (a month is 1 to 12 or jan to dec, a day 1 to 31)")
+
+
+class UnreadableField(ValueError):
+    """A field that cannot be read as what it is (a name, a date): ``args`` are (field, reason)."""
 
 
 _BRACKETED_YEAR = re.compile(r"^\s*\[(\d{1,4})\]\s*(\d{1,4})\s*$")

@@ -96,6 +96,12 @@ class Bibliography:
     def get(self, key: str) -> Reference | None:
         return self._by_key.get(key)
 
+    def members_of(self, key: str) -> tuple[str, ...]:
+        """The works a key stands for: a set's members (biblatex's ``@set``), or the work itself."""
+        reference = self._by_key.get(key)
+        members = tuple(member for member in reference.work.members if member in self._by_key) if reference is not None else ()
+        return members or (key,)
+
     def source(self, key: str) -> str:
         """The entry's BibTeX text, as written in the file."""
         _, _, _, start, end = self.chunks[key]
@@ -188,6 +194,8 @@ def plainly_correct(fields: Mapping[str, str]) -> bool:
 
 
 MAX_EXPANDED = 100_000
+MAX_ENTRY = 200_000  # characters of one entry: an abstract is a few thousand; pybtex's scanner slows on more
+MAX_PROBLEMS = 1_000
 
 
 def expanded_size(source: str, macros: Mapping[str, int]) -> int:
@@ -243,27 +251,32 @@ def scan(text: str) -> tuple[Chunk, ...]:
     return tuple(_split_shared_lines(text, _join_cut_values(text, chunks)))
 
 
-MAX_JOINED = 64  # how many chunks a value cut at an "@" line may span
-
-
 def _join_cut_values(text: str, chunks: list[Chunk]) -> list[Chunk]:
     """Chunks cut inside a value (a line of a value that starts with "@"), joined again: a chunk
-    whose braces do not balance is joined with those after it when, together, they do."""
+    whose braces do not balance is joined with those after it up to the one where, together, they
+    do. One pass: where they never do (a brace missing), the chunks are kept as they were cut."""
     joined: list[Chunk] = []
-    index = 0
-    while index < len(chunks):
-        line, kind, key, start, end = chunks[index]
-        depth = text.count("{", start, end) - text.count("}", start, end)
-        last = index
-        if depth > 0 and kind not in ("comment", "preamble"):
-            while depth > 0 and last + 1 < min(len(chunks), index + MAX_JOINED):
-                last += 1
-                depth += text.count("{", chunks[last][3], chunks[last][4]) - text.count("}", chunks[last][3], chunks[last][4])
-            if depth != 0:
-                last = index
-        joined.append((line, kind, key, start, chunks[last][4]))
-        index = last + 1
-    return joined
+    opened: list[Chunk] = []  # the chunks being joined, from the one that left a brace open
+    depth = 0
+    for chunk in chunks:
+        _, kind, _, start, end = chunk
+        change = text.count("{", start, end) - text.count("}", start, end)
+        if not opened:
+            if change > 0 and kind not in ("comment", "preamble"):
+                opened, depth = [chunk], change
+            else:
+                joined.append(chunk)
+            continue
+        opened.append(chunk)
+        depth += change
+        if depth == 0:
+            first = opened[0]
+            joined.append((first[0], first[1], first[2], first[3], end))
+            opened = []
+        elif depth < 0:  # closed more than was open: no value was cut here
+            joined += opened
+            opened = []
+    return joined + opened
 
 
 def _split_shared_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:
@@ -275,15 +288,15 @@ def _split_shared_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:
         if kind in ("comment", "preamble", "") or text.count("@", start, end) == 1:
             split.append(chunk)
             continue
-        position = start
+        position, counted = start, start
         while position < end:
+            line += text.count("\n", counted, position)  # counted as the cut moves on: linear in the chunk
+            counted = position
             closing = _entry_end(text, position, end)
             following = text.find("@", closing, end)
-            if following < 0:
-                split.append((line + text.count("\n", start, position), *_head(text, position, end), position, end))
-                break
-            split.append((line + text.count("\n", start, position), *_head(text, position, following), position, following))
-            position = following
+            stop = end if following < 0 else following
+            split.append((line, *_head(text, position, stop), position, stop))
+            position = stop
     return split
 
 
@@ -345,6 +358,9 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
     reader = _Reader(path)
     for chunk in scan(text):
         line, kind, key, start, end = chunk
+        if len(problems) >= MAX_PROBLEMS:  # no file is that broken but on purpose: stop reading it
+            problems.append(Problem(path, line, f"more than {MAX_PROBLEMS:,} problems: the rest of the file is not read"))
+            break
         if kind in ("preamble", "comment") or not kind or not key:
             problems += _not_an_entry(reader, text, chunk)
             continue
@@ -353,7 +369,9 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
             continue
         if kind != "string":
             chunks[key] = chunk
-            if kind == "xdata":  # fields for other entries to take (biblatex §3.13.6), not a work: read when inherited
+            if kind == "xdata":  # fields for other entries to take (biblatex §3.13.6), not a work; checked all the same
+                if not unchanged:
+                    problems.extend(reader.read(text[start:end], line, key, kind)[2])
                 continue
             if only is not None and key not in only:  # not shown, yet published: checked, by pybtex only if need be
                 if not unchanged:
@@ -392,23 +410,26 @@ def _not_an_entry(reader: _Reader, text: str, chunk: Chunk) -> list[Problem]:
 
 
 _INHERITS = re.compile(r"\b(?:crossref|xdata|entryset)\s*=", re.IGNORECASE)
-MAX_INHERITANCE = 8  # crossref of a crossref of ...: deeper chains are not followed
+MAX_INHERITANCE = 8  # parents (crossref of a crossref ..., xdata lists) one entry takes fields from, at most
 
 
 def _resolve_links(text: str, references: list[Reference], parsed: dict[str, Entry], chunks: dict[str, Chunk],
                    reader: _Reader, problems: list[Problem]) -> None:
     """Entries that inherit (``crossref``, ``xdata``) made again with their parents' fields, and
     the members of a cited ``@set`` read too (a set is cited as its members)."""
+    read: dict[str, tuple[str, dict[str, str]] | None] = {}  # a parent is read once, however many children it has
+
     def fields_of(key: str) -> tuple[str, dict[str, str]] | None:
-        if key in parsed:
-            return parsed[key].type, dict(parsed[key].fields)
-        return reader.fields(text, chunks[key]) if key in chunks else None
+        if key not in read:
+            read[key] = ((parsed[key].type, dict(parsed[key].fields)) if key in parsed
+                         else reader.fields(text, chunks[key]) if key in chunks else None)
+        return read[key]
 
     for index, reference in enumerate(references):
         entry = parsed.get(reference.key)
         if entry is None or not any(name.lower() in ("crossref", "xdata") for name in entry.fields):
             continue
-        from .biblatex import biblatex_fields, inherit  # pybtex's entries are at hand: these load nothing more
+        from .biblatex import UnreadableField, biblatex_fields, inherit  # pybtex's entries are at hand: these load nothing more
         from .bibtex import reference_from_entry
 
         kind, fields = biblatex_fields(entry.type, entry.fields)
@@ -417,7 +438,7 @@ def _resolve_links(text: str, references: list[Reference], parsed: dict[str, Ent
         while pending and len(seen) <= MAX_INHERITANCE:
             name, value = pending.pop(0)
             for parent_key in (part.strip() for part in value.split(",") if part.strip()):
-                if parent_key in seen:
+                if parent_key in seen or len(seen) > MAX_INHERITANCE:
                     continue
                 seen.add(parent_key)
                 parent = fields_of(parent_key)
@@ -429,11 +450,20 @@ def _resolve_links(text: str, references: list[Reference], parsed: dict[str, Ent
                 parent_kind, parent_fields = biblatex_fields(*parent)
                 fields = inherit(kind, fields, parent_kind, parent_fields)
                 pending += [(link, parent_fields[link]) for link in ("crossref", "xdata") if link in parent_fields]
-        references[index] = reference_from_entry(reference.key, entry, reference.source, fields)
+        try:
+            references[index] = reference_from_entry(reference.key, entry, reference.source, fields)
+        except UnreadableField as error:  # a field it took from a parent: reported at the child, which cites it
+            problems.append(reader.unreadable(error, reference.key, text[chunks[reference.key][3]:chunks[reference.key][4]],
+                                              reference.source.line))
     known_keys = {reference.key for reference in references}
     for reference in list(references):
         for member in reference.work.members:
-            if member not in known_keys and member in chunks:
+            kind = chunks[member][1] if member in chunks else ""
+            if kind in ("", "set", "xdata"):  # biblatex: a set's members are entries of the file, and works
+                what = "is not an entry of this file" if not kind else f"is an @{kind}, not a work"
+                problems.append(Problem(reference.source.path, reference.source.line,
+                                        f"@set '{excerpt(reference.key)}': member '{excerpt(member)}' {what}"))
+            elif member not in known_keys:
                 line, kind, key, start, end = chunks[member]
                 references.extend(reader.read(text[start:end], line, key, kind)[1])
                 known_keys.add(member)
@@ -470,9 +500,12 @@ class _Reader:
 
     def read(self, source: str, line: int, key: str, kind: str) -> tuple[dict[str, Entry] | None, list[Reference], list[Problem]]:
         """The chunk's entries (None if it does not parse), their references, and every problem with them."""
-        from .bibtex import EntryParser, check_entry, field_position, reference_from_entry
-        from .names import UnreadableName
+        from .biblatex import UnreadableField
+        from .bibtex import EntryParser, check_entry, reference_from_entry
 
+        if len(source) > MAX_ENTRY:
+            return None, [], [Problem(self.path, line, f"'{excerpt(key)}' is {len(source):,} characters long: an entry of more "
+                                                       f"than {MAX_ENTRY:,} is not read (is a closing brace or quote missing?)")]
         if kind == "string" or "#" in source:  # "#" joins texts and macros: a few lines could expand to gigabytes
             size = expanded_size(source, self.macro_sizes)
             if size > MAX_EXPANDED:
@@ -490,14 +523,20 @@ class _Reader:
         for entry_key, entry in entries.items():
             try:
                 reference = reference_from_entry(entry_key, entry, Location(self.path, line))
-            except UnreadableName as error:
-                field, reason = error.args if len(error.args) == len(("field", "reason")) else ("author", str(error))
-                offset, column = field_position(source, field)
-                problems.append(Problem(self.path, line + offset, f"entry '{excerpt(entry_key)}': {field}: {reason}", column=column))
+            except UnreadableField as error:
+                problems.append(self.unreadable(error, entry_key, source, line))
                 continue
             references.append(reference)
             problems.extend(check_entry(reference, entry, source))
         return entries, references, problems
+
+    def unreadable(self, error: Exception, key: str, source: str, line: int) -> Problem:
+        """The problem of a field that cannot be read (:class:`.biblatex.UnreadableField`), at its line."""
+        from .bibtex import field_position
+
+        field, reason = error.args
+        offset, column = field_position(source, field)
+        return Problem(self.path, line + offset, f"entry '{excerpt(key)}': {field}: {reason}", column=column)
 
     def fields(self, text: str, chunk: Chunk) -> tuple[str, dict[str, str]] | None:
         """The type and fields of the entry in ``chunk`` (None if it does not parse)."""

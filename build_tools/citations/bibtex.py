@@ -71,7 +71,7 @@ class EntryParser(Parser):
 def reference_from_entry(key: str, entry: Entry, location: Location = Location("", 0),
                          fields: Mapping[str, str] | None = None) -> Reference:
     """The model of one pybtex entry (with ``fields``, those inherited by crossref as well);
-    an unrecognised confidence counts as unknown. Raises :class:`.names.UnreadableName`."""
+    an unrecognised confidence counts as unknown. Raises :class:`.biblatex.UnreadableField`."""
     fields = dict(entry.fields if fields is None else fields)
     for role, persons in entry.persons.items():  # an entry made in code (the article's) may hold its names as pybtex persons
         fields.setdefault(role.lower(), " and ".join(str(person) for person in persons))
@@ -93,14 +93,15 @@ def check_entry(reference: Reference, entry: Entry, source: str) -> list[Problem
     if given not in CONFIDENCE_LEVELS:
         problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}': confidence must be one of "
                                                         f"{', '.join(CONFIDENCE_LEVELS)}, not '{excerpt(given)}'"))
-    if not reference.creators and not reference.title and not reference.work.members:
+    if not reference.creators and not reference.title and not reference.work.members and entry.type.lower() != "xdata":
         problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}' has no author, editor or title to cite it by"))
+    positions = field_positions(source)
     for name, message in link_errors(entry.fields).items():
-        line, column = field_position(source, name)
+        line, column = positions.get(name.lower(), (0, 1))
         problems.append(Problem(where.path, where.line + line, f"entry '{excerpt(reference.key)}': {name}: {message}", column=column))
     for name in entry.fields:
         if FIELD_ALIASES.get(name.lower(), name.lower()) not in USED_FIELDS:
-            line, column = field_position(source, name)
+            line, column = positions.get(name.lower(), (0, 1))
             problems.append(Problem(where.path, where.line + line, unshown_field(reference.key, name.lower()), "notice", column))
     return problems
 
@@ -114,14 +115,26 @@ def unshown_field(key: str, name: str) -> str:
     return f"entry '{excerpt(key)}': {name} is not shown in the reference list (it is published with the bibliography)"
 
 
+_FIELD_NAME = re.compile(r",\s*([^\s=,{}\"#%'()]+)\s*=")
+
+
+def field_positions(source: str) -> dict[str, tuple[int, int]]:
+    """Where each field's ``name =`` starts in an entry's text, by lower-case name (its first
+    occurrence): lines after the entry's first, and column. One pass over the text, whatever it holds."""
+    positions: dict[str, tuple[int, int]] = {}
+    line, counted = 0, 0
+    for found in _FIELD_NAME.finditer(source):
+        start = found.start(1)
+        line += source.count("\n", counted, start)
+        counted = start
+        positions.setdefault(found.group(1).lower(), (line, start - source.rfind("\n", 0, start)))
+    return positions
+
+
 def field_position(source: str, name: str) -> tuple[int, int]:
-    """Where ``name =`` starts in an entry's text: lines after its first, and column (its first line
-    when not found, as when a macro was written)."""
-    found = re.search(rf",\s*({name})\s*=", source, re.IGNORECASE)
-    if found is None:
-        return 0, 1
-    start = found.start(1)
-    return source.count("\n", 0, start), start - source.rfind("\n", 0, start)
+    """Where ``name =`` starts in an entry's text (its first line when not found, as when a macro
+    was written)."""
+    return field_positions(source).get(name.lower(), (0, 1))
 
 
 @lru_cache(maxsize=8192)  # names and journals recur across a bibliography

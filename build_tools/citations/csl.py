@@ -8,6 +8,7 @@ without ``id``, a key given twice, a name or date of the wrong shape.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ..characters import FORBIDDEN
 from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import link_errors
@@ -42,7 +44,7 @@ _DATE_VARIABLES = {"issued": "issued", "original-date": "original_date", "access
 JURISDICTIONS = {"US": "U.S.", "GB": "U.K.", "UK": "U.K.", "DE": "German", "FR": "French", "EP": "European", "EU": "European",
                  "JP": "Japanese", "CA": "Canadian", "WO": "WIPO"}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it: the same marks, faster
-_EDTF = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+_EDTF = re.compile(r"(-?[0-9]{1,4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?")
 # CSL variables the APA formatter does not show, which Zotero exports: not worth a notice each.
 UNSHOWN_VARIABLES = frozenset({"id", "type", "abstract", "keyword", "source", "archive", "archive_location", "call-number",
                                "citation-key", "annote", "confidence", "PMID", "PMCID", "dimensions", "number-of-pages"})
@@ -64,7 +66,8 @@ def read_csl(text: str, path: str) -> tuple[list[tuple[Reference, str]], list[Pr
         if not isinstance(item, dict):
             problems.append(Problem(path, line, "a CSL item must be an object with an \"id\" and a \"type\""))
             continue
-        key = str(item.get("id", "")).strip()
+        written_id = item.get("id")
+        key = str(written_id).strip() if isinstance(written_id, str | int) and not isinstance(written_id, bool) else ""
         if not key:
             problems.append(Problem(path, line, "a CSL item has no \"id\": the key it is cited by"))
             continue
@@ -72,12 +75,18 @@ def read_csl(text: str, path: str) -> tuple[list[tuple[Reference, str]], list[Pr
             problems.append(Problem(path, line, f"duplicate id '{excerpt(key)}' (first given at line {seen[key]})"))
             continue
         seen[key] = line
+        forbidden = _forbidden_character(item)
+        if forbidden:
+            problems.append(Problem(path, line, f"item '{excerpt(key)}': the character U+{ord(forbidden):04X} cannot be published "
+                                                "(XML 1.0 forbids it, and the codebook export is XML): delete it"))
+            continue
         try:
             work = work_from_csl(item)
+            confidence = _scalar("confidence", item.get("confidence", "certain")).lower()
+            annote = _scalar("annote", item.get("annote", ""))
         except ValueError as error:
             problems.append(Problem(path, line, f"item '{excerpt(key)}': {error}"))
             continue
-        confidence = str(item.get("confidence", "certain")).strip().lower()
         if confidence not in CONFIDENCE_LEVELS:
             problems.append(Problem(path, line, f"item '{excerpt(key)}': confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, "
                                                 f"not '{excerpt(confidence)}'"))
@@ -86,7 +95,7 @@ def read_csl(text: str, path: str) -> tuple[list[tuple[Reference, str]], list[Pr
         for name, message in link_errors({"doi": work.doi, "url": work.url}).items():
             problems.append(Problem(path, line, f"item '{excerpt(key)}': {name.upper()}: {message}"))
         reference = Reference(key, work, confidence if confidence in CONFIDENCE_LEVELS else "unknown",  # type: ignore[arg-type]
-                              str(item.get("annote", "")), Location(path, line))
+                              annote, Location(path, line))
         references.append((reference, json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)))
     return references, problems
 
@@ -100,6 +109,8 @@ def _items(text: str, path: str) -> tuple[list[Any], list[int], list[Problem]]:
             return [], [], [Problem(path, error.lineno, f"not valid CSL-JSON: {error.msg}", column=error.colno)]
         except RecursionError:
             return [], [], [Problem(path, 1, "not valid CSL-JSON: its values nest too deep")]
+        except ValueError as error:  # a number of more digits than Python reads
+            return [], [], [Problem(path, 1, f"not valid CSL-JSON: {error}")]
         items = data if isinstance(data, list) else data.get("items", []) if isinstance(data, dict) else []
         return items, _json_lines(text, items), ([] if isinstance(data, list | dict) else
                                                  [Problem(path, 1, "CSL-JSON is a list of items")])
@@ -117,6 +128,8 @@ def _items(text: str, path: str) -> tuple[list[Any], list[int], list[Problem]]:
                                 column=mark.column + 1 if mark else 1)]
     except RecursionError:
         return [], [], [Problem(path, 1, "not valid CSL-YAML: its values nest too deep")]
+    except (ValueError, TypeError, OverflowError) as error:  # a value PyYAML cannot make: 2020-02-30, a number of 5,000 digits
+        return [], [], [Problem(path, 1, f"not valid CSL-YAML: {error}")]
     finally:
         loader.dispose()
     if isinstance(data, dict) and "references" in data:
@@ -143,25 +156,36 @@ def _alias(root: yaml.Node | None) -> yaml.Node | None:
     return None
 
 
+_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?[0-9]+)')
+
+
 def _json_lines(text: str, items: list[Any]) -> list[int]:
-    """The line of each item's ``"id"`` (JSON's parser keeps no positions)."""
+    """The line of each item's ``"id"`` (JSON's parser keeps no positions): the ids written in the
+    text are met in the items' order, so one pass over the text finds them all."""
     lines = []
-    position = 0
+    ids = _ID.finditer(text)
+    line, counted = 1, 0
     for item in items:
         key = item.get("id") if isinstance(item, dict) else None
-        written = re.escape(json.dumps(key, ensure_ascii=False)) if key is not None else None
-        found = re.compile(r'"id"\s*:\s*' + written).search(text, position) if written is not None else None
-        if found is None:
-            lines.append(text.count("\n", 0, position) + 1)
-            continue
-        lines.append(text.count("\n", 0, found.start()) + 1)
-        position = found.end()
+        for found in ids:
+            line += text.count("\n", counted, found.start())
+            counted = found.start()
+            if _same_id(found.group(1), key):
+                break
+        lines.append(line)
     return lines
+
+
+def _same_id(written: str, key: object) -> bool:
+    try:
+        return bool(json.loads(written) == key)
+    except ValueError:
+        return False
 
 
 def work_from_csl(item: Mapping[str, Any]) -> Work:
     """One CSL item as a work; ValueError names a variable of the wrong shape."""
-    values: dict[str, Any] = {"kind": str(item.get("type", "document")) or "document"}
+    values: dict[str, Any] = {"kind": _scalar("type", item.get("type", "document")) or "document"}
     for variable, field in _TEXT_VARIABLES.items():
         if item.get(variable) not in (None, "") and field not in values:
             values[field] = csl_markup(_apostrophes(_scalar(variable, item[variable])))
@@ -177,6 +201,22 @@ def work_from_csl(item: Mapping[str, Any]) -> Work:
         if item.get(variable) not in (None, ""):
             values[field] = _date(variable, item[variable])
     return Work(**values)
+
+
+def _forbidden_character(value: object) -> str:
+    """A character XML 1.0 forbids, anywhere in an item's values (JSON's "\\u0001" too)."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, str):
+            found = FORBIDDEN.search(current)
+            if found:
+                return found.group()
+        elif isinstance(current, dict):
+            pending += [*current.keys(), *current.values()]
+        elif isinstance(current, list):
+            pending += current
+    return ""
 
 
 def _apostrophes(text: str) -> str:
@@ -210,23 +250,32 @@ def _name(variable: str, value: Any) -> Name:
 
 def _date(variable: str, value: Any) -> Date:
     """CSL's ``{"date-parts": [[2020, 3, 15]]}``, ``{"literal": ...}`` or ``{"raw": ...}``, or
-    pandoc's YAML forms (``2020-03-15``, ``{year: 2020}``)."""
+    pandoc's YAML forms (``2020-03-15``, ``{year: 2020}``); ValueError for anything else."""
     if isinstance(value, dict):
         parts = value.get("date-parts")
-        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-            year, month, day = [*[str(part) for part in parts[0][:3]], "0", "0"][:3]
-            if re.fullmatch(r"-?\d+", year) and month.isdigit() and day.isdigit():
-                return Date(year, int(month), int(day))
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and 1 <= len(parts[0]) <= len(("y", "m", "d")):
+            return _checked_date(variable, *parts[0])
         if value.get("year") is not None:
-            return Date(str(value["year"]), int(value.get("month") or 0), int(value.get("day") or 0))
+            return _checked_date(variable, value["year"], value.get("month") or 0, value.get("day") or 0)
         for literal in ("literal", "raw"):
-            if value.get(literal):
-                return _date(variable, str(value[literal]))
+            if isinstance(value.get(literal), str) and value[literal].strip():
+                return _date(variable, value[literal])
         raise ValueError(f"{variable} must be a date: {{\"date-parts\": [[2020, 3, 15]]}}")
-    written = str(value).strip()
-    match = _EDTF.match(written)
+    if isinstance(value, bool) or not isinstance(value, str | int | datetime.date):
+        raise ValueError(f"{variable} must be a date: {{\"date-parts\": [[2020, 3, 15]]}}")
+    written = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+    match = _EDTF.fullmatch(written)
     if match:
-        year, month, day = match.groups()
-        return Date(year, int(month or 0), int(day or 0))
+        return _checked_date(variable, *(part for part in match.groups() if part))
     return Date(literal=written)
 
+
+def _checked_date(variable: str, year: object, month: object = 0, day: object = 0) -> Date:
+    """A year of at most four digits, a month of 1 to 12 and a day of 1 to 31 (or none)."""
+    numbers = []
+    for part, allowed in ((year, range(-9999, 10000)), (month, range(13)), (day, range(32))):
+        written = str(part).strip() if isinstance(part, str | int) and not isinstance(part, bool) else ""
+        if not re.fullmatch(r"-?[0-9]{1,4}", written) or int(written) not in allowed:
+            raise ValueError(f"{variable}: {excerpt(str(part))!r} is not a year, month or day of a date")
+        numbers.append(int(written))
+    return Date(str(numbers[0]), numbers[1], numbers[2])

@@ -206,7 +206,7 @@ def edition_text(edition: str) -> str:
     edition = edition.strip()
     if not edition or edition in ("1", "1st"):
         return ""
-    if edition.isdigit():
+    if re.fullmatch(r"[0-9]{1,4}", edition):
         suffix = "th" if int(edition) % 100 in TEENS else {"1": "st", "2": "nd", "3": "rd"}.get(edition[-1], "th")
         return f"{edition}{suffix} ed."
     lowered = edition.lower()

@@ -111,15 +111,7 @@ def _command(name: str, tokens: list[Token], index: int) -> tuple[str, int, str]
         _, index = _argument(tokens, index)
         return (*_argument(tokens, index), "")
     if name in ("url", "nolinkurl", "path", "doi") and _next_is_group(tokens, index):
-        depth, index = 1, index + 1
-        raw = []
-        while index < len(tokens) and depth:
-            word, symbol, brace, dollar, text = tokens[index]
-            depth += 1 if brace == "{" else -1 if brace == "}" else 0
-            if depth:
-                raw.append(text if text is not None else f"\\{word}" if word else f"\\{symbol}" if symbol else brace or dollar or "")
-            index += 1
-        return f'<span class="nocase">{text_markup("".join(raw))}</span>', index, ""  # an address keeps its case
+        return (*_verbatim(tokens, index + 1), "")
     if not _next_is_group(tokens, index):
         decoded = _decode(f"\\{name}").strip()
         return ("" if decoded.startswith("\\") else text_markup(decoded)), index, ""
@@ -132,6 +124,22 @@ def _command(name: str, tokens: list[Token], index: int) -> tuple[str, int, str]
         if name in names:
             return opening + argument + closing, index, ""
     return argument, index, ""
+
+
+def _verbatim(tokens: list[Token], index: int) -> tuple[str, int]:
+    """An address's argument (``\\url{...}``) as written, but for the escapes of LaTeX's special
+    characters (``\\_``, ``\\#``, ``\\%``...), which stand for the characters; commands are dropped.
+    Its case is kept."""
+    depth, raw = 1, []
+    while index < len(tokens) and depth:
+        _, symbol, brace, dollar, text = tokens[index]
+        depth += 1 if brace == "{" else -1 if brace == "}" else 0
+        if depth and text is not None:
+            raw.append(text)
+        elif depth and (symbol is not None or dollar is not None):
+            raw.append(symbol or dollar or "")
+        index += 1
+    return f'<span class="nocase">{text_markup("".join(raw))}</span>', index
 
 
 def _next_is_group(tokens: list[Token], index: int) -> bool:

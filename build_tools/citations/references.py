@@ -69,10 +69,8 @@ class ReferenceList:
         return {member for key in keys for member in self.members_of(key)}
 
     def members_of(self, key: str) -> tuple[str, ...]:
-        """The works a key stands for: a set's members (those in the file), or the work itself."""
-        reference = self.bibliography.get(key)
-        members = tuple(member for member in reference.work.members if self.bibliography.get(member)) if reference is not None else ()
-        return members or (key,)
+        """The works a key stands for: a set's members, or the work itself."""
+        return self.bibliography.members_of(key)
 
     def fields(self, key: str) -> dict[str, str]:
         """The work's fields that scholarly metadata names, as plain text."""

@@ -481,7 +481,7 @@ def _citations(folders: SourceFolders, stage_docs: list[SourceDocument], themes:
 
 
 def _warn_about_references(bibliography: Bibliography, citations: list[Citation], problems: list[Problem]) -> None:
-    cited = {item.key for citation in citations for item in citation.items}
+    cited = {member for citation in citations for item in citation.items for member in (item.key, *bibliography.members_of(item.key))}
     for reference in bibliography.references:
         where = reference.source
         if reference.key not in cited:

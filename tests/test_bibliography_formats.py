@@ -295,3 +295,15 @@ def test_many_entries_on_one_line_and_many_items_are_read_in_linear_time() -> No
     items = json.dumps([{"id": f"k{n}", "type": "book", "title": "T"} for n in range(20_000)], indent=1)
     bibliography = parse_bibliography(items, "r.json")
     assert bibliography.get("k19999").source.line == 5 * 19_999 + 3  # type: ignore[union-attr]  # "[", then 5 lines an item
+
+
+@pytest.mark.parametrize("latex, text", [
+    (r"The $\alpha$ and \ensuremath{\beta} of it", "The α and β of it"),
+    (r"\unknown{kept} \unknownalone gone", "kept gone"),
+    (r"Caf\'e \"{\i}t {\"O}berg \c{c}a \v{S}koda \aa\ss", "Café ït Öberg ça Škoda åß"),
+    (r"R\&D at 50\,\% \textendash{} \textquoteright s", "R&D at 50\u202f% – ’s"),
+])
+def test_latex_is_decoded_and_no_backslash_reaches_the_text(latex: str, text: str) -> None:
+    from build_tools.citations.latex import latex_text
+
+    assert latex_text(latex) == text

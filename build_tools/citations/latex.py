@@ -114,7 +114,9 @@ def _command(name: str, tokens: list[Token], index: int) -> tuple[str, int, str]
         return (*_verbatim(tokens, index + 1), "")
     if not _next_is_group(tokens, index):
         decoded = _decode(f"\\{name}").strip()
-        return ("" if decoded.startswith("\\") else text_markup(decoded)), index, ""
+        if decoded.startswith("\\"):  # a symbol of mathematics ("\\alpha"): latexcodec reads it between dollars
+            decoded = _decode(f"${chr(92)}{name}$").strip()
+        return ("" if "\\" in decoded or "$" in decoded else text_markup(decoded)), index, ""
     argument, index = _argument(tokens, index)
     if name in _DROPPED:
         return "", index, ""

@@ -128,6 +128,8 @@ def _year(reference: Reference) -> str:
     """"1997", "1959/1997" (APA 8.15: a republished work), "n.d.", "in press"."""
     work = reference.work
     year = work.issued.year or work.issued.literal or work.status or NO_DATE
+    if work.issued.end_year:  # a work published over several years: "1984–1986"
+        year = f"{year}–{work.issued.end_year}"
     if work.original_date and work.issued:
         return f"{work.original_date.year or work.original_date.literal}/{year}"
     return year

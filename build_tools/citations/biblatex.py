@@ -17,7 +17,7 @@ from ..urls import UnsafeURL, eprint_url
 from .latex import latex_markup, latex_text
 from .model import Date, Name, Work
 from .names import UnreadableName, read_names
-from .richtext import plain, sentence_case
+from .richtext import plain, sentence_case, text_markup
 
 FIELD_ALIASES = {"journal": "journaltitle", "address": "location", "school": "institution", "annote": "annotation",
                  "archiveprefix": "eprinttype", "primaryclass": "eprintclass", "key": "sortkey", "pdf": "file"}
@@ -72,6 +72,7 @@ USED_FIELDS = frozenset({
 PRIVATE_FIELDS = {"file": "where the file is on your computer", "abstract": "the abstract",
                   "keywords": "your tags", "mendeley-tags": "your tags", "groups": "your groups", "owner": "your name",
                   "timestamp": "when you added it"}
+_RANGE_END = re.compile(r"/(-?[0-9]{1,4})")
 _ISO_DATE = re.compile(r"^\s*(-?[0-9]{1,4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?(?![0-9])")
 
 
@@ -194,9 +195,10 @@ def work_from_fields(entry_type: str, raw: Mapping[str, str]) -> Work:
                       else title("booktitle", "booksubtitle", "booktitleaddon") if has_main else ""),
         container_title=(title("maintitle", "mainsubtitle", "maintitleaddon") if chapter_like and has_main
                          else title("booktitle", "booksubtitle", "booktitleaddon") if chapter_like
-                         else _joined(text("journaltitle"), text("journalsubtitle"), "")
-                         or (text("title") if kind == "periodical" else "")),
-        collection_title=title("series"),
+                         else _journal(_joined(text("journaltitle"), text("journalsubtitle"), "")
+                                       or (text("title") if kind == "periodical" else ""),
+                                       plain(text("series")) if kind in ARTICLE_LIKE else "")),
+        collection_title=title("series") if kind not in ARTICLE_LIKE else "",
         collection_number=number if kind in IN_A_BOOK else "",
         event=text("eventtitle"),
         genre=genre,
@@ -207,8 +209,8 @@ def work_from_fields(entry_type: str, raw: Mapping[str, str]) -> Work:
         page=plain(text("pages")).replace("--", "–"),
         edition=plain(text("edition")),
         version=plain(text("version")),
-        publisher="; ".join(part for part in (text(name) for name in ("institution", "organization", "howpublished", "publisher"))
-                            if part),
+        publisher="; ".join(part for name in ("institution", "organization", "howpublished", "publisher")
+                            for part in _listed(text(name))),  # APA 9.29: several publishers, separated by semicolons
         publisher_place=plain(text("location")) if kind != "patent" else "",
         jurisdiction=_jurisdiction(kind, genre_key, plain(text("location"))),
         event_place=plain(text("venue")),
@@ -241,6 +243,26 @@ def _jurisdiction(kind: str, genre: str, location: str) -> str:
     return "; ".join(COUNTRIES.get(place.strip().lower(), place.strip()) for place in location.split(" and ") if place.strip())
 
 
+def _listed(markup: str) -> list[str]:
+    """A biblatex list ("A and B") as its items."""
+    return [part.strip() for part in re.split(r"\s+and\s+", markup) if part.strip()] if markup else []
+
+
+SERIES = {"newser": "New Series", "oldser": "Old Series"}
+
+
+def _journal(title: str, series: str) -> str:
+    """A journal's title with its series, as pandoc gives it: "American Anthropologist, New
+    Series"; biblatex writes a numbered series as a number ("3" is "3rd Series")."""
+    if not title or not series:
+        return title
+    if series.isdigit():
+        last = series[-1]
+        suffix = "th" if series[-2:] in ("11", "12", "13") else {"1": "st", "2": "nd", "3": "rd"}.get(last, "th")
+        series = f"{series}{suffix} Series"
+    return f"{title}, {text_markup(SERIES.get(series.lower(), series))}"
+
+
 def _joined(title: str, subtitle: str, addon: str) -> str:
     """Title, subtitle and title addition as pandoc joins them: "Title: Subtitle. Addition"."""
     joined = title
@@ -264,8 +286,10 @@ def _date(fields: Mapping[str, str], name: str, prefix: str) -> Date:
         if match is None:
             return Date(literal=written)
         year, month, day = match.groups()
+        end = _RANGE_END.match(written, match.end())  # "1984/1986": a range, cited by both years
         return Date(year.lstrip("0") or "0" if year.startswith("-") else year,
-                    _number(name, month, MONTHS_OF_A_YEAR, written), _number(name, day, DAYS_OF_A_MONTH, written))
+                    _number(name, month, MONTHS_OF_A_YEAR, written), _number(name, day, DAYS_OF_A_MONTH, written),
+                    end_year=end.group(1) if end and end.group(1) != year else "")
     year = latex_text(fields.get(f"{prefix}year", "")).strip()
     if not year:
         return Date()

@@ -31,14 +31,14 @@ from .model import Confidence, Date, Name, Reference, Work
 
 T = TypeVar("T", str, tuple[str, ...])
 
-FORMAT = 3  # of the file; a cache in any other format is rebuilt
+FORMAT = 4  # of the file; a cache in any other format is rebuilt
 MAX_BYTES = 256 * 2**20  # a larger file is refused unread: no build writes one
 KEY_BYTES = 32
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
 CACHE_KEYS = frozenset({"format", "code", "references", "formatted", "rendered", "used_before", "checked"})
 REFERENCE_KEYS = frozenset({"key", "work", "confidence", "annote", "source"})
 NAME_PARTS = 6  # last, first, von, junior, is_others, dropping
-DATE_KEYS = frozenset({"year", "month", "day", "literal"})
+DATE_KEYS = frozenset({"year", "month", "day", "literal", "end_year"})
 LOCATION_KEYS = frozenset({"path", "line"})
 
 
@@ -171,7 +171,7 @@ def date_from_dict(value: object) -> Date:
     month, day = data["month"], data["day"]
     if type(month) is not int or type(day) is not int:
         raise TypeError("not a date")
-    return Date(text(data["year"]), month, day, text(data["literal"]))
+    return Date(text(data["year"]), month, day, text(data["literal"]), text(data["end_year"]))
 
 
 def work_to_dict(work: Work) -> dict[str, object]:
@@ -181,7 +181,8 @@ def work_to_dict(work: Work) -> dict[str, object]:
         value = getattr(work, name)
         if isinstance(value, Date):
             if value != Date():
-                written[name] = {"year": value.year, "month": value.month, "day": value.day, "literal": value.literal}
+                written[name] = {"year": value.year, "month": value.month, "day": value.day, "literal": value.literal,
+                                 "end_year": value.end_year}
         elif isinstance(value, tuple):
             if value:
                 written[name] = [name_to_list(part) if isinstance(part, Name) else part for part in value]

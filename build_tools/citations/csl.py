@@ -12,6 +12,7 @@ import datetime
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -254,7 +255,11 @@ def _date(variable: str, value: Any) -> Date:
     if isinstance(value, dict):
         parts = value.get("date-parts")
         if isinstance(parts, list) and parts and isinstance(parts[0], list) and 1 <= len(parts[0]) <= len(("y", "m", "d")):
-            return _checked_date(variable, *parts[0])
+            start = _checked_date(variable, *parts[0])
+            if len(parts) > 1 and isinstance(parts[1], list) and parts[1]:  # a range: [[1984], [1986]]
+                end = _checked_date(variable, *parts[1][:3])
+                return replace(start, end_year=end.year if end.year != start.year else "")
+            return start
         if value.get("year") is not None:
             return _checked_date(variable, value["year"], value.get("month") or 0, value.get("day") or 0)
         for literal in ("literal", "raw"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..urls import entry_link
+from ..urls import DOI_RESOLVER, bare_doi, entry_link
 from .model import Date, Name, Work
 from .richtext import Run, capitalise_first, runs
 
@@ -181,10 +181,14 @@ def _details(work: Work) -> list[str]:
     """What APA puts in parentheses after a title: editors and translators of an authored work,
     edition, volume, report number."""
     details = []
-    if work.author and work.editor:
-        details.append(f"{name_list(work.editor, initials_first=True)}, {'Eds.' if _people(work.editor) > 1 else 'Ed.'}")
-    if work.translator:
-        details.append(f"{name_list(work.translator, initials_first=True)}, Trans.")
+    editors = work.editor if work.author else ()
+    if editors and editors == work.translator:  # APA 10.2: "(K. P. Bland, Ed. & Trans.)"
+        details.append(f"{name_list(editors, initials_first=True)}, {'Eds.' if _people(editors) > 1 else 'Ed.'} & Trans.")
+    else:
+        if editors:
+            details.append(f"{name_list(editors, initials_first=True)}, {'Eds.' if _people(editors) > 1 else 'Ed.'}")
+        if work.translator:
+            details.append(f"{name_list(work.translator, initials_first=True)}, Trans.")
     numbers = [edition for edition in [edition_text(work.edition)] if edition]
     if work.version:
         numbers.append(f"Version {work.version}")
@@ -316,7 +320,8 @@ def _link(work: Work) -> tuple[Run, ...]:
     url = entry_link({"doi": work.doi, "url": work.url})
     if not url:
         return ()
-    link = Run(url, href=url)
+    # APA 9.34: shown as written ("https://doi.org/10.1002/(SICI)...<377::AID>..."); the link's address is the encoded one
+    link = Run(DOI_RESOLVER + bare_doi(work.doi) if work.doi else work.url.strip(), href=url)
     if work.accessed and not work.issued and work.kind in ("webpage", "post", "post-weblog", "document") and not work.doi:
         # APA 9.16: a retrieval date for an undated page whose content changes
         accessed = work.accessed

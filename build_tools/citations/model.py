@@ -47,6 +47,7 @@ class Date:
     month: int = 0
     day: int = 0
     literal: str = ""  # a date that is not one: "in press", "forthcoming"
+    end_year: str = ""  # of a range of years: a work in volumes published from 1984 to 1986
 
     def __bool__(self) -> bool:
         return bool(self.year or self.literal)

@@ -248,7 +248,7 @@ def _listed(markup: str) -> list[str]:
     return [part.strip() for part in re.split(r"\s+and\s+", markup) if part.strip()] if markup else []
 
 
-SERIES = {"newser": "New Series", "oldser": "Old Series"}
+SERIES = {"newseries": "New Series", "oldseries": "Old Series", "newser": "New Series", "oldser": "Old Series"}  # biblatex's keys
 
 
 def _journal(title: str, series: str) -> str:

@@ -298,7 +298,7 @@ def test_many_entries_on_one_line_and_many_items_are_read_in_linear_time() -> No
 
 
 @pytest.mark.parametrize("latex, text", [
-    (r"The $\alpha$ and \ensuremath{\beta} of it", "The α and β of it"),
+    (r"The $\alpha$ and \ensuremath{\beta} of it", "The \u03b1 and \u03b2 of it"),
     (r"\unknown{kept} \unknownalone gone", "kept gone"),
     (r"Caf\'e \"{\i}t {\"O}berg \c{c}a \v{S}koda \aa\ss", "Café ït Öberg ça Škoda åß"),
     (r"R\&D at 50\,\% \textendash{} \textquoteright s", "R&D at 50\u202f% – ’s"),

@@ -33,7 +33,8 @@ _MAP = {"svg", "g", "path", "rect", "circle", "text", "tspan"}
 HTML_TAGS = frozenset(_TEXT | _STUDY | _MAP)
 
 _GLOBAL = {"id", "class", "title", "lang", "dir", "hidden", "role", "aria-label", "aria-labelledby", "aria-describedby",
-           "aria-hidden", "aria-current", "aria-live"}
+           "aria-hidden", "aria-current", "aria-live",
+           "data-search-exclude"}  # Material's search leaves such an element out: the site's own controls, repeated text
 HTML_ATTRIBUTES: dict[str, set[str]] = {
     "*": _GLOBAL,
     "a": {"href", "download", "rel"},
@@ -66,7 +67,8 @@ STUDY_CLASSES = frozenset(["journey", "journey__map", "journey__map--horizontal"
                            "journey__stop-label", "journey__stop-count", "journey__list", "journey-here", "journey-here__stages",
                            "journey-here__stage", "journey-here__stage-link", "journey-here__stops", "journey-here__stop",
                            "journey-here__hidden", "journey-here__more", "journey-here__you", "journey-pager", "journey-pager__previous",
-                           "journey-pager__next", "quotation", "quotation__copy", "interpretation", "interpretation__label",
+                           "journey-pager__next", "quotation", "quotation__copy", "quotation__number", "interpretation",
+                           "interpretation__label",
                            "editorial-note", "study-kicker", "study-tools", "study-tools__link", "teaching", "teaching__label",
                            "quote-filter", "quote-filter__count", "citation", "citation--narrative", "citation--unknown", "citation__link",
                            "references", "reference", "reference--incomplete", "reference__status", "reference__cited-in",

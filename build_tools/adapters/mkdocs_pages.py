@@ -58,6 +58,14 @@ def safe_edit_url(url: str | None) -> str | None:
         return None
 
 
+def settle_page(page: Page, searchable: bool) -> None:
+    """The page's edit link made safe (:func:`safe_edit_url`); a page that only repeats others
+    left out of Material's search (which reads ``search: exclude`` from the page's settings)."""
+    page.edit_url = safe_edit_url(page.edit_url)
+    if not searchable:
+        page.meta["search"] = {"exclude": True}
+
+
 def nav_order(nav: Any) -> dict[str, int]:
     """Each page's position in the navigation, so back-links read in the order of the site."""
     order: dict[str, int] = {}

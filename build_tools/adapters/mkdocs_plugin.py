@@ -46,7 +46,7 @@ from .mkdocs_pages import (
     fill_section,
     nav_order,
     plain_text_meta,
-    safe_edit_url,
+    settle_page,
 )
 from .shortcodes import ShortcodeExtension
 
@@ -125,7 +125,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         if unknown:  # the check read this page's front matter as MkDocs did; this is the build making sure
             raise _errors([Problem(display_path(Path(page.file.abs_src_path or here), self.folders.root), 1,
                                    f"unknown field '{excerpt(min(unknown))}' in the page's settings")])
-        page.edit_url = safe_edit_url(page.edit_url)
+        settle_page(page, searchable=here not in self.plan.unsearchable)
 
         def href(target: str) -> str:
             file = files.get_file_from_path(target)

@@ -40,6 +40,8 @@ class SitePlan:
     cited_on: Mapping[str, tuple[str, ...]]  # by page: the keys it cites, in the order of the index
     anchors: Mapping[str, frozenset[str]]  # by page: the ids of its citations' links
     titles: Mapping[str, str]  # by page: the title the study gives it (a theme without its quotation marks)
+    # Pages that only repeat what other pages say (the whole study on one page): search finds each passage once, where it belongs.
+    unsearchable: frozenset[str] = frozenset()
 
     @property
     def uris(self) -> frozenset[str]:
@@ -86,6 +88,7 @@ def plan_site(renderer: StudyRenderer, options: SiteOptions, nav_order: Mapping[
         cited_on=_keys_by_page(cited_in),
         anchors={uri: frozenset(anchors) for uri, anchors in _anchors_by_page(cited_in).items()},
         titles=titles,
+        unsearchable=frozenset({paths.whole_study} & {page.uri for page in pages}),
     )
 
 

@@ -37,7 +37,7 @@ _GLOBAL = {"id", "class", "title", "lang", "dir", "hidden", "role", "aria-label"
            "data-search-exclude"}  # Material's search leaves such an element out: the site's own controls, repeated text
 HTML_ATTRIBUTES: dict[str, set[str]] = {
     "*": _GLOBAL,
-    "a": {"href", "download", "rel"},
+    "a": {"href", "download", "rel", "tabindex"},
     "img": {"src", "alt", "width", "height", "loading"},
     "ol": {"start", "type", "reversed"},
     "li": {"value"},
@@ -146,6 +146,8 @@ def _attribute_filter(allowlist: Allowlist) -> Callable[[str, str, str], str | N
             return value if allowlist.allows_id(value) else None
         if attribute == "role":
             return value if value in ROLES else None
+        if attribute == "tabindex":  # the map's links, for the pointer, out of the tab order; never a source's
+            return "-1" if value.strip() == "-1" and not allowlist.authored else None
         if attribute == "download":  # a name to save under could make a text file a page of script
             return ""
         if attribute == "rel":

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import BUILD_DATE, CHROMIUM, PageReader, build_site, chromium, copy_study, load_real_study, soup, theme_work_shared
+from helpers import BUILD_DATE, CHROMIUM, EDIT_URL, PageReader, build_site, chromium, copy_study, load_real_study, soup, theme_work_shared
 
 from build_tools.model import Study
 
@@ -44,9 +44,11 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real study, built once for all the end-to-end tests (a fresh copy of its sources, built
-    on BUILD_DATE). Tests read it and never change it."""
+    on BUILD_DATE, with EDIT_URL set as the published site's build sets it). Tests read it and never
+    change it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE)
+        patch.setenv("EDIT_URL", EDIT_URL)
         return build_site(copy_study(tmp_path_factory.mktemp("site") / "study"))
 
 

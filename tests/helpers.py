@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("mkdocs.yml", "content", "themes", "quotes", "bibliography.bib")
 MANUSCRIPT = ROOT / "tests" / "manuscript" / "source.txt"
 BUILD_DATE = "946684800"  # SOURCE_DATE_EPOCH of the shared build: 2000-01-01, the year of publication
+EDIT_URL = "https://github.com/balint-study/balint-journey/edit/main/content/"  # the shared build's, as CI sets it
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by tests/setup-browser; never a downloaded build
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -61,12 +61,11 @@ def tab_until(page, predicate: str, limit: int = 200) -> None:
 
 def test_keyboard_only_from_the_map_to_a_theme_and_on_to_the_next(page, site_url: str) -> None:
     page.goto(site_url)
-    tab_until(page, "el.matches('.journey__map--horizontal a.journey__stop')")
-    focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
-    assert focused == "1 Beating around the bush (3 quotations; stage I, Starting out)"
+    tab_until(page, "el.matches('.journey__list ol a')")  # the map's list: its SVG's links are for the pointer
+    focused = page.evaluate("() => document.activeElement.parentElement.textContent")
+    assert focused == "“Beating around the bush” (3 quotations)"
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "focus is visible"
-    assert page.locator(".journey__map--horizontal .journey__stop-count").first.is_visible()
     page.keyboard.press("Enter")
     page.wait_for_url("**/themes/beating-around-the-bush/")
     tab_until(page, "el.matches('.journey-pager__next')")
@@ -80,7 +79,8 @@ def test_every_stop_of_the_map_is_reachable_by_keyboard(page, site_url: str) -> 
     reached = set()
     for _ in range(120):
         page.keyboard.press("Tab")
-        label = page.evaluate("() => document.activeElement.matches('.journey__map--horizontal a') ? document.activeElement.getAttribute('href') : null")
+        assert not page.evaluate("() => !!document.activeElement.closest('svg')"), "once, in the list, not twice"
+        label = page.evaluate("() => document.activeElement.matches('.journey__list ol a') ? document.activeElement.getAttribute('href') : null")
         if label:
             reached.add(label)
     assert len(reached) == 8

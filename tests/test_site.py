@@ -53,7 +53,8 @@ def test_quotations_are_in_their_theme_in_order_and_linked_both_ways(built_site:
 def test_interpretations_are_set_apart_from_description_and_quotations(built_site: Path) -> None:
     page = soup(built_site / "themes" / "feeling-frustrated" / "index.html")
     interpretation = page.select_one("section.interpretation")
-    assert interpretation.select_one(".interpretation__label").get_text() == "The researchers’ interpretation"
+    label = interpretation.select_one(".interpretation__label")
+    assert "".join(label.find_all(string=True, recursive=False)).strip() == "The researchers’ interpretation"  # a pencil and a permalink besides
     assert "transference" in interpretation.get_text()
     assert interpretation.select("figure.quotation") == []
     assert "transference" not in " ".join(p.get_text() for p in page.select("article > p"))

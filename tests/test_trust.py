@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-from helpers import BUILD_DATE, ROOT, PageReader, build_site, copy_study
+from helpers import BUILD_DATE, EDIT_URL, ROOT, PageReader, build_site, copy_study
 
 SOURCES = ("mkdocs.yml", "content", "themes", "quotes", "bibliography.bib")
 
@@ -23,6 +23,7 @@ def test_two_clean_builds_are_identical_byte_for_byte(built_site: Path, tmp_path
     """The session's build of a fresh copy of the study and a second one made now: the same bytes,
     whatever this process has built in between."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE)  # the session's build date: 2000-01-01, the year of publication
+    monkeypatch.setenv("EDIT_URL", EDIT_URL)  # and its edit address
     one, two = files_of(built_site), files_of(build_site(copy_study(tmp_path / "study")))
     assert one.keys() == two.keys()
     different = [name for name in one if one[name] != two[name]]

@@ -107,7 +107,7 @@ class StudyRenderer:
                           before=before, after=after)
 
     def quotations_page(self) -> tuple[str, str]:
-        return self._introduced(self.paths.quotations, "pages/quotations.md.j2", "Quotations")
+        return self._introduced(self.paths.quotations, "pages/quotations.md.j2", "Quotations", numbers=self._quotation_numbers)
 
     def handout_page(self, stage: Stage) -> str:
         """One A4 page for class: the stage's themes, the quotations its teaching notes use, the questions."""

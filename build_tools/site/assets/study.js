@@ -26,7 +26,7 @@
     var theme = form.querySelector("select[name=theme]");
     var count = form.querySelector(".quote-filter__count");
     var quotes = Array.prototype.slice.call(document.querySelectorAll("figure.quotation[data-stage]"));
-    form.hidden = false;
+    form.hidden = false;  /* study.css shows it before the first paint where it can (scripting: enabled); elsewhere, now */
 
     function apply() {
       theme.querySelectorAll("option[data-stage]").forEach(function (option) {
@@ -45,7 +45,8 @@
           return !quote.hidden && (quote.dataset.stage === heading.dataset.group || quote.dataset.theme === heading.dataset.group);
         });
       });
-      count.textContent = "Showing " + shown + " of " + quotes.length + " quotations.";
+      var said = "Showing " + shown + " of " + quotes.length + " quotations.";
+      if (count.textContent !== said) count.textContent = said;  /* the page comes with the count: said again only when it changes */
     }
     stage.addEventListener("change", apply);
     theme.addEventListener("change", apply);

@@ -121,3 +121,17 @@ def test_the_numbers_are_those_the_teaching_notes_cite(built_site: Path, built_p
             assert shown[fragment].startswith(f"Quotation {number.group()} of "), f"{path}: {fragment}"
             cited += 1
     assert cited, "the teaching notes cite quotations by number"
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_theme_pages_copy_buttons_do_not_shift_it(browser: Any, quotations_url: str, width: int) -> None:
+    """The "Copy link" buttons of a theme's quotations take their place before the first paint too."""
+    page = _page(browser, width)
+    try:
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto(quotations_url.replace("/quotations/", "/themes/beating-around-the-bush/"), wait_until="load")
+        page.locator(".quotation__copy").first.wait_for(state="visible")
+        shift = page.evaluate(LAYOUT_SHIFT)
+        assert shift < 0.01, f"cumulative layout shift {shift:.3f}"
+    finally:
+        page.context.close()

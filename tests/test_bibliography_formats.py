@@ -307,3 +307,23 @@ def test_latex_is_decoded_and_no_backslash_reaches_the_text(latex: str, text: st
     from build_tools.citations.latex import latex_text
 
     assert latex_text(latex) == text
+
+
+def test_csl_variables_the_list_does_not_show_are_notices(tmp_path: Path) -> None:
+    """As BibTeX's fields are: Zotero's abstract (private) and a short journal title (not shown)."""
+    item = '[{"id": "k", "citation-key": "k", "type": "book", "title": "T", "abstract": "Mine", "container-title-short": "J"}]'
+    assert [str(problem) for problem in parse_bibliography(item, "refs.json").problems] == [
+        "refs.json:1:1: notice: item 'k': abstract (the abstract) is not shown, but is published with the bibliography: "
+        "remove it if it is private",
+        "refs.json:1:1: notice: item 'k': container-title-short is not shown in the reference list (it is published with the bibliography)",
+    ]
+
+
+def test_the_standalone_extension_reads_a_bibliography_saved_on_windows(tmp_path: Path) -> None:
+    import markdown
+
+    path = tmp_path / "refs.json"
+    path.write_bytes(b'\xef\xbb\xbf[{"id": "k", "type": "book", "title": "T",\r\n "author": [{"family": "Doe", "given": "J."}], '
+                     b'"issued": {"date-parts": [[2001]]}}]\r\n')
+    html = markdown.markdown("As @k says.", extensions=["pandoc_citations"], extension_configs={"pandoc_citations": {"bibliography": str(path)}})
+    assert "Doe (2001)" in BeautifulSoup(html, "html.parser").get_text()

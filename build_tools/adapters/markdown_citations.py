@@ -96,7 +96,7 @@ def _formatter_for(bibliography: str) -> CitationFormatter:
     if not bibliography:
         raise ValueError("pandoc_citations needs a 'bibliography' (path of a .bib file) or a formatter")
     path = Path(bibliography)
-    parsed = parse_bibliography(path.read_text(encoding="utf-8"), str(path))
+    parsed = parse_bibliography(path.read_text(encoding="utf-8-sig"), str(path))  # as Windows editors save it: a BOM, CRLF
     errors = [problem for problem in parsed.problems if problem.severity == "error"]
     if errors:
         raise SourceErrors(errors)

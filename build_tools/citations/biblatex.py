@@ -17,7 +17,7 @@ from ..urls import UnsafeURL, eprint_url
 from .latex import latex_markup, latex_text
 from .model import Date, Name, Work
 from .names import UnreadableName, read_names
-from .richtext import plain, sentence_case, text_markup
+from .richtext import ordinal, plain, sentence_case, text_markup
 
 FIELD_ALIASES = {"journal": "journaltitle", "address": "location", "school": "institution", "annote": "annotation",
                  "archiveprefix": "eprinttype", "primaryclass": "eprintclass", "key": "sortkey", "pdf": "file"}
@@ -68,10 +68,6 @@ USED_FIELDS = frozenset({
     "isbn", "issn", "langid", "language", "hyphenation", "options", "crossref", "xdata", "entryset", "shorttitle", "note",
     "addendum", "confidence", "annotation",
 })
-# Fields Zotero exports that hold a user's own material rather than the work's record.
-PRIVATE_FIELDS = {"file": "where the file is on your computer", "abstract": "the abstract",
-                  "keywords": "your tags", "mendeley-tags": "your tags", "groups": "your groups", "owner": "your name",
-                  "timestamp": "when you added it"}
 _RANGE_END = re.compile(r"/(-?[0-9]{1,4})")
 _ISO_DATE = re.compile(r"^\s*(-?[0-9]{1,4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?(?![0-9])")
 
@@ -257,9 +253,7 @@ def _journal(title: str, series: str) -> str:
     if not title or not series:
         return title
     if series.isdigit():
-        last = series[-1]
-        suffix = "th" if series[-2:] in ("11", "12", "13") else {"1": "st", "2": "nd", "3": "rd"}.get(last, "th")
-        series = f"{series}{suffix} Series"
+        series = f"{ordinal(series)} Series"
     return f"{title}, {text_markup(SERIES.get(series.lower(), series))}"
 
 

@@ -23,7 +23,7 @@ from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import LINK_FIELDS, link_errors
 from .csl import is_csl, read_csl
-from .model import Reference
+from .model import CONFIDENCE_LEVELS, Reference
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -37,7 +37,6 @@ _FIRST_ENTRY = re.compile(r"[ \t]*@")
 _ENTRY_HEAD = re.compile(r"[ \t]*@\s*(\w+)\s*[{(]\s*([^,\s}]*)")
 _WORD = re.compile(r"[A-Za-z_][\w:.+/'-]*")
 _SHAPE = "malformed BibTeX: an entry must look like @type{key, field = {value}, ...}"
-CONFIDENCE_LEVELS = ("certain", "probable", "unknown")
 # Characters XML 1.0 forbids: the site's REFI-QDA export, which holds the references, is XML.
 _NEEDS_LATEX = re.compile(r"[\\$~`]|''|\{[^{}]*\{")
 
@@ -87,7 +86,6 @@ class Bibliography:
     references: tuple[Reference, ...]
     problems: tuple[Problem, ...]
     chunks: dict[str, Chunk] = field(default_factory=dict, repr=False)
-    macros: tuple[str, ...] = field(default=(), repr=False)
     parsed: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
     text: str = field(default="", repr=False, compare=False)
     digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -112,15 +110,6 @@ class Bibliography:
         if key not in self.digests:
             self.digests[key] = _digest(self.source(key))
         return self.digests[key]
-
-    def entry(self, key: str) -> Entry:
-        """The pybtex entry for ``key`` (parsed now if an earlier step did not need it)."""
-        if key not in self.parsed:
-            from .bibtex import EntryParser
-
-            entries, _ = EntryParser(self.macros).entries(self.source(key), self.path, self.chunks[key][0], key)
-            self.parsed[key] = entries[key]
-        return self.parsed[key]
 
     @cached_property
     def _by_key(self) -> dict[str, Reference]:
@@ -353,7 +342,6 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
     problems = [] if unchanged else forbidden_characters(text, path)
     chunks: dict[str, Chunk] = {}
     digests: dict[str, str] = {}
-    macros: list[str] = []
     parsed_entries: dict[str, Entry] = {}
     reader = _Reader(path)
     for chunk in scan(text):
@@ -386,12 +374,10 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
                 continue
         entries, read, found = reader.read(source, line, key, kind)
         problems.extend(found)
-        if kind == "string" and entries is not None:
-            macros.append(source)
         parsed_entries.update(entries or {})
         references.extend(read)
     _resolve_links(text, references, parsed_entries, chunks, reader, problems)
-    return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, tuple(macros), parsed_entries,
+    return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, parsed_entries,
                         text, digests, text_digest)
 
 

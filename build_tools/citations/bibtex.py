@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from html import escape
 
-from pybtex.backends.html import Backend as PybtexHTMLBackend
-from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.exceptions import PybtexError
@@ -21,35 +18,21 @@ from pybtex.scanner import PybtexSyntaxError
 from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import link_errors
-from .biblatex import FIELD_ALIASES, PRIVATE_FIELDS, USED_FIELDS, work_from_fields
-from .bibliography import CONFIDENCE_LEVELS, simple_text
+from .biblatex import FIELD_ALIASES, USED_FIELDS, work_from_fields
+from .bibliography import simple_text
+from .fields import unshown_field
 from .latex import latex_text as latex_plain
-from .model import Reference
-
-
-class HTMLBackend(PybtexHTMLBackend):
-    """pybtex's HTML, with the link's address escaped as well: pybtex writes it into ``href`` as it is."""
-
-    def format_href(self, url: str, text: str, external: bool = False) -> str:
-        href: str = super().format_href(escape(url), text, external)
-        return href
-
-
-# One instance of each backend: pybtex's render_as() looks its backend up among entry points on every call.
-PLAIN_TEXT = PlainTextBackend()
-HTML = HTMLBackend()
+from .model import CONFIDENCE_LEVELS, Reference
 
 
 class EntryParser(Parser):
     """pybtex's parser for one entry at a time, raising on its first problem instead of printing it.
 
-    ``@string`` macros given first stay known to the entries parsed after them.
+    ``@string`` macros it has read stay known to the entries it parses after them.
     """
 
-    def __init__(self, macros: tuple[str, ...] = ()):
+    def __init__(self) -> None:
         super().__init__(person_fields=())  # names are read by .names, which knows biblatex's forms too
-        for text in macros:
-            self.parse_string(text)
 
     def handle_error(self, error: Exception) -> None:
         raise error
@@ -102,17 +85,8 @@ def check_entry(reference: Reference, entry: Entry, source: str) -> list[Problem
     for name in entry.fields:
         if FIELD_ALIASES.get(name.lower(), name.lower()) not in USED_FIELDS:
             line, column = positions.get(name.lower(), (0, 1))
-            problems.append(Problem(where.path, where.line + line, unshown_field(reference.key, name.lower()), "notice", column))
+            problems.append(Problem(where.path, where.line + line, unshown_field("entry", reference.key, name.lower()), "notice", column))
     return problems
-
-
-def unshown_field(key: str, name: str) -> str:
-    """The notice for a field the reference list does not show; Zotero's private ones say so."""
-    private = PRIVATE_FIELDS.get(name)
-    if private:
-        return (f"entry '{excerpt(key)}': {name} ({private}) is not shown, but is published with the bibliography: "
-                "remove it if it is private")
-    return f"entry '{excerpt(key)}': {name} is not shown in the reference list (it is published with the bibliography)"
 
 
 _FIELD_NAME = re.compile(r",\s*([^\s=,{}\"#%'()]+)\s*=")

@@ -24,17 +24,16 @@ from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
-from typing import TypeVar, cast, get_args
+from typing import TypeVar, cast
 
 from ..locations import Location
-from .model import Confidence, Date, Name, Reference, Work
+from .model import CONFIDENCE_LEVELS, Confidence, Date, Name, Reference, Work
 
 T = TypeVar("T", str, tuple[str, ...])
 
 FORMAT = 4  # of the file; a cache in any other format is rebuilt
 MAX_BYTES = 256 * 2**20  # a larger file is refused unread: no build writes one
 KEY_BYTES = 32
-CONFIDENCES: tuple[str, ...] = get_args(Confidence)
 CACHE_KEYS = frozenset({"format", "code", "references", "formatted", "rendered", "used_before", "checked"})
 REFERENCE_KEYS = frozenset({"key", "work", "confidence", "annote", "source"})
 NAME_PARTS = 6  # last, first, von, junior, is_others, dropping
@@ -221,7 +220,7 @@ def reference_to_dict(reference: Reference) -> dict[str, object]:
 def reference_from_dict(value: object) -> Reference:
     data = record(value, REFERENCE_KEYS)
     confidence = data["confidence"]
-    if confidence not in CONFIDENCES:
+    if confidence not in CONFIDENCE_LEVELS:
         raise TypeError("not a reference")
     return Reference(text(data["key"]), work_from_dict(data["work"]), cast(Confidence, confidence), text(data["annote"]),
                      location_from_dict(data["source"]))

@@ -22,11 +22,11 @@ from ..characters import FORBIDDEN
 from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import link_errors
-from .model import Date, Name, Reference, Work
+from .fields import unshown_field
+from .model import CONFIDENCE_LEVELS, Date, Name, Reference, Work
 from .richtext import csl_markup
 
 CSL_SUFFIXES = (".json", ".yaml", ".yml")
-CONFIDENCE_LEVELS = ("certain", "probable", "unknown")
 _TEXT_VARIABLES = {  # CSL variable -> the Work's field; text that may hold formatting
     "title": "title", "title-short": "title_short", "shortTitle": "title_short", "container-title": "container_title",
     "volume-title": "volume_title", "collection-title": "collection_title", "event": "event", "event-title": "event",
@@ -46,9 +46,9 @@ JURISDICTIONS = {"US": "U.S.", "GB": "U.K.", "UK": "U.K.", "DE": "German", "FR":
                  "JP": "Japanese", "CA": "Canadian", "WO": "WIPO"}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it: the same marks, faster
 _EDTF = re.compile(r"(-?[0-9]{1,4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?")
-# CSL variables the APA formatter does not show, which Zotero exports: not worth a notice each.
-UNSHOWN_VARIABLES = frozenset({"id", "type", "abstract", "keyword", "source", "archive", "archive_location", "call-number",
-                               "citation-key", "annote", "confidence", "PMID", "PMCID", "dimensions", "number-of-pages"})
+# Every variable read: any other is published with the file but not shown, and the check says so.
+READ_VARIABLES = frozenset({"id", "citation-key", "type", "annote", "confidence", *_TEXT_VARIABLES, *_PLAIN_VARIABLES, *_NAME_VARIABLES,
+                            *_DATE_VARIABLES})
 
 
 def is_csl(path: str) -> bool:
@@ -91,6 +91,7 @@ def read_csl(text: str, path: str) -> tuple[list[tuple[Reference, str]], list[Pr
         if confidence not in CONFIDENCE_LEVELS:
             problems.append(Problem(path, line, f"item '{excerpt(key)}': confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, "
                                                 f"not '{excerpt(confidence)}'"))
+        problems += [Problem(path, line, unshown_field("item", key, name), "notice") for name in item if name not in READ_VARIABLES]
         if not work.author and not work.editor and not work.title:
             problems.append(Problem(path, line, f"item '{excerpt(key)}' has no author, editor or title to cite it by"))
         for name, message in link_errors({"doi": work.doi, "url": work.url}).items():

@@ -14,10 +14,9 @@ from dataclasses import replace
 
 from ..urls import DOI_RESOLVER, bare_doi, entry_link
 from .model import Date, Name, Work
-from .richtext import Run, capitalise_first, runs
+from .richtext import Run, capitalise_first, ordinal, runs
 
 MAX_LISTED_AUTHORS = 20  # APA 9.8: up to 20 authors; of 21 or more, the first 19, an ellipsis and the last
-TEENS = range(10, 21)  # "11th", "12th", "13th": no "st", "nd" or "rd"
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
                "December")
 NO_DATE = "n.d."
@@ -211,8 +210,7 @@ def edition_text(edition: str) -> str:
     if not edition or edition in ("1", "1st"):
         return ""
     if re.fullmatch(r"[0-9]{1,4}", edition):
-        suffix = "th" if int(edition) % 100 in TEENS else {"1": "st", "2": "nd", "3": "rd"}.get(edition[-1], "th")
-        return f"{edition}{suffix} ed."
+        return f"{ordinal(edition)} ed."
     lowered = edition.lower()
     for long, short in (("edition", "ed."), ("revised", "Rev.")):
         lowered = lowered.replace(long, short)

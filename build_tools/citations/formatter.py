@@ -45,7 +45,7 @@ class CitationFormatter:
         :meth:`page_html` numbers its links (a citation of an unknown work has no links, so none)."""
         labels, numbering = self.references.labels, AnchorNumbering()
         found: dict[str, list[str]] = {}
-        for citation in citations:
+        for citation in map(self.references.expanded, citations):
             if is_known(citation, labels):
                 for segment in segments(render(citation, labels)):
                     if segment.key:

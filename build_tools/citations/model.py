@@ -6,7 +6,7 @@ Free of the study and of MkDocs: any Markdown text can cite works of any bibliog
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from ..locations import Location
 from .richtext import plain
@@ -100,6 +100,7 @@ class Work:
 
 
 Confidence = Literal["certain", "probable", "unknown"]
+CONFIDENCE_LEVELS: tuple[str, ...] = get_args(Confidence)
 
 
 @dataclass(frozen=True, slots=True)

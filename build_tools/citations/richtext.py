@@ -147,6 +147,12 @@ def _punctuated(token: str) -> tuple[str, str, str]:
     return token[:start], token[start:end], token[end:]
 
 
+def ordinal(number: str) -> str:
+    """"1st", "2nd", "3rd", "4th", "11th", "22nd": an edition, a journal's series."""
+    teen = number[-2:-1] == "1"
+    return number + ("th" if teen else {"1": "st", "2": "nd", "3": "rd"}.get(number[-1:], "th"))
+
+
 def _has_inner_capital(word: str) -> bool:
     return any(char.isupper() for char in word[1:])
 

@@ -64,10 +64,12 @@ REL_VALUES = frozenset({"prev", "next", "nofollow", "noopener", "noreferrer", "l
 # Classes the study's templates, Python-Markdown's extensions and Material's content styles give.
 STUDY_CLASSES = frozenset(["journey", "journey__map", "journey__map--horizontal", "journey__map--vertical", "journey__stage",
                            "journey__stage-title", "journey__stage-subtitle", "journey__road", "journey__stop", "journey__stop-number",
-                           "journey__stop-label", "journey__stop-count", "journey__list", "journey-here", "journey-here__stages",
-                           "journey-here__stage", "journey-here__stage-link", "journey-here__stops", "journey-here__stop",
-                           "journey-here__hidden", "journey-here__more", "journey-here__you", "journey-pager", "journey-pager__previous",
-                           "journey-pager__next", "quotation", "quotation__copy", "quotation__number", "interpretation",
+                           "journey__stop-label", "journey__stop-count", "journey__list",
+                           "journey__stage-numeral", "journey__terminus", "journey__road-bed",
+                           "journey-here", "journey-here__you", "journey-here__position", "journey-here__hidden", "journey-here__step",
+                           "journey-here__step--prev", "journey-here__step--next", "journey-here__arrow", "journey-here__name",
+                           "journey-pager", "journey-pager__previous", "journey-pager__next", "quotation", "quotation__copy",
+                           "quotation__number", "interpretation",
                            "interpretation__label",
                            "editorial-note", "study-kicker", "study-tools", "study-tools__link", "teaching", "teaching__label",
                            "quote-filter", "quote-filter__count", "citation", "citation--narrative", "citation--unknown", "citation__link",
@@ -75,8 +77,15 @@ STUDY_CLASSES = frozenset(["journey", "journey__map", "journey__map--horizontal"
                            "reference__note", "bibtex-protected", "cite-article", "cite-article__downloads", "byline", "lead", "handout",
                            "handout__label", "handout__quote", "projection", "projection__context", "projection__slide",
                            "projection__quote", "projection__controls", "projection__previous", "projection__next", "projection__count",
-                           "projection__back"])
-_STAGE_CLASSES = re.compile(r"journey__(?:stage|stop)--(?:stage-)?\d{1,3}")
+                           "projection__back",
+                           # The projection deck's tools (full screen, exit) and its last slide's link on to the next theme.
+                           "projection__tools", "projection__fullscreen", "projection__onward",
+                           # The handout's screen tools (way back, Print button), its parts on paper (source, notes, address,
+                           # what it leaves out), and what the screen shows but paper does not.
+                           "handout__tools", "handout__back", "handout__print", "handout__source", "handout__left-out",
+                           "handout__notes", "handout__notes-label", "handout__address", "screen-only"])
+# journey__map--columns-N: the wide map's width in columns, which the stylesheet's container queries read
+_STAGE_CLASSES = re.compile(r"journey__(?:stage|stop)--(?:stage-)?\d{1,3}|journey__map--columns-\d{1,3}")
 MARKDOWN_CLASSES = frozenset(["headerlink", "toclink", "toc", "footnote", "footnote-ref", "footnote-backref", "admonition",
                               "admonition-title", "inline", "end", "md-button", "md-button--primary", "note", "abstract", "summary", "tldr",
                               "info", "todo", "tip", "hint", "important", "success", "check", "done", "question", "help", "faq", "warning",

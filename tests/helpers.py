@@ -254,7 +254,8 @@ def theme_work_shared() -> Iterator[None]:
         env = get_env(theme)
         env.bytecode_cache = bytecode
         folders, loader = tuple(theme.dirs), env.loader
-        if isinstance(loader, jinja2.FileSystemLoader) and all(Path(folder).is_relative_to(sys.prefix) for folder in folders):
+        fixed = (Path(sys.prefix), ROOT / "build_tools")  # installed themes and our overrides; never a test's custom_dir
+        if isinstance(loader, jinja2.FileSystemLoader) and all(any(Path(folder).is_relative_to(root) for root in fixed) for folder in folders):
             walk = loader.list_templates
 
             def listed() -> list[str]:

@@ -1,13 +1,12 @@
 """The reading experience in a real browser: Debian's Chromium driven by Playwright.
 
 The site is built once, served from a local port, and read as a person would: with the keyboard
-alone, on a phone, a tablet and a laptop, in light and dark mode, and printed.
+alone, on a phone, a tablet and a laptop, in light and dark mode (printed: test_print.py).
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import json
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +15,6 @@ from urllib.parse import urlparse
 
 import pytest
 from helpers import CHROMIUM, ROOT
-from pypdf import PdfReader
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -189,56 +187,6 @@ def test_no_horizontal_scrolling(browser, built_site: Path, site_url: str, width
             overflowing.append(path)
     context.close()
     assert overflowing == []
-
-
-def test_the_whole_study_prints_on_a4(page, site_url: str) -> None:
-    page.goto(site_url + "study/")
-    page.emulate_media(media="print")
-    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
-    box = pdf.pages[0].mediabox
-    assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2, "A4"
-    assert 10 <= len(pdf.pages) <= 24
-    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
-    for expected in ("Physiotherapists in Balint Group Training", "Abstract", "Figure 1. The sequential model of the journey",
-                     "The researchers’ interpretation", "to Paris to learn more about London", "<https://doi.org/"):
-        assert expected in text, expected
-    assert "Skip to content" not in text and "Table of contents" not in text, "navigation is not printed"
-    figure_pages = [n for n, p in enumerate(pdf.pages) if "Figure 1." in p.extract_text()]
-    assert len(figure_pages) == 1, "the figure is kept whole, on one page"
-
-
-@pytest.mark.parametrize("stage", ["starting-out", "meeting-other-perspectives", "getting-accustomed", "coming-home"])
-def test_each_stage_handout_prints_on_one_a4_page(page, site_url: str, stage: str) -> None:
-    page.goto(site_url + f"handouts/{stage}/")
-    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
-    assert len(pdf.pages) == 1
-    text = " ".join(pdf.pages[0].extract_text().split())
-    assert "Teaching material, not part of the study" in text.replace("TEACHING MATERIAL, NOT PART OF THE STUDY", "Teaching material, not part of the study")
-    assert "Questions" in text and "/../" in text
-
-
-def test_the_projection_view_works_with_the_keyboard_alone(browser, site_url: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.goto(site_url + "projection/tuning-your-instrument/")
-    slides = page.locator(".projection__slide")
-    assert slides.count() == 3
-    assert slides.nth(0).is_visible() and not slides.nth(1).is_visible()
-    assert page.locator(".projection__context").inner_text().replace("\n", " ") == "Stage II: Meeting other perspectives “Tuning your instrument”"
-    page.keyboard.press("ArrowRight")  # the page answers the key and the hash change: wait for it, not for a timer
-    expect(slides.nth(1)).to_be_visible()
-    expect(slides.nth(0)).to_be_hidden()
-    assert page.url.endswith("#slide-2")
-    page.keyboard.press("ArrowLeft")
-    expect(slides.nth(0)).to_be_visible()
-    tab_until(page, "el.matches('.projection__next')")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**#slide-2")
-    expect(slides.nth(1)).to_be_visible()
-    assert page.locator(".projection__context").is_visible(), "theme and stage stay visible"
-    size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#slide-2 .projection__quote')).fontSize)")
-    assert size >= 32, "large type for a room"
-    context.close()
 
 
 def test_the_offline_edition_works_from_file_urls_with_search(browser, built_site: Path, tmp_path: Path) -> None:

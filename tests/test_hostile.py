@@ -229,7 +229,7 @@ def _script_problem(script: dict[str, str], text: str, page: Path, site: Path, k
     if script.get("src"):
         source = script["src"]
         target = (site / source.lstrip("/") if source.startswith("/") else page.parent / source).resolve()  # 404.html is absolute
-        own = target.is_relative_to(site.resolve()) and (target.name == "study.js" or re.fullmatch(r"bundle\.\w+\.min\.js", target.name))
+        own = target.is_relative_to(site.resolve()) and (target.name in ("study.js", "projection.js") or re.fullmatch(r"bundle\.\w+\.min\.js", target.name))
         return [] if own and target.exists() else [f"script from {script['src']}"]
     if script.get("type") in ("application/json", "application/ld+json"):
         try:

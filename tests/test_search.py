@@ -10,9 +10,11 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from helpers import PageReader
+
 from build_tools.model import Study
 
-INTERFACE_TEXT = ("You are here", "Project the quotations", "Copy link", "Permalink", "↩")
+INTERFACE_TEXT = ("Previous theme", "Next theme", "Project the quotations", "Copy link", "Permalink", "↩")
 
 
 def search_index(site: Path) -> list[dict[str, str]]:
@@ -39,3 +41,11 @@ def test_each_quotation_is_found_once(built_site: Path, real_study: Study) -> No
 def test_the_sites_own_controls_are_not_indexed(built_site: Path) -> None:
     found = {text: [doc["location"] for doc in search_index(built_site) if text in doc["text"]] for text in INTERFACE_TEXT}
     assert {text: where for text, where in found.items() if where} == {}
+
+
+def test_the_search_dialog_is_named_on_every_page(built_site: Path, built_page: PageReader) -> None:
+    """Material leaves its search's role="dialog" unnamed (axe's aria-dialog-name); our override names it."""
+    pages = [path for path in sorted(built_site.rglob("index.html")) if "projection" not in path.parts]  # no chrome there
+    dialogs = [dialog for path in pages for dialog in built_page(path).select('[role="dialog"]')]
+    assert len(dialogs) == len(pages)
+    assert [dialog for dialog in dialogs if not dialog.get("aria-label", "").strip()] == []

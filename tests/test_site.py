@@ -197,11 +197,11 @@ def test_a_theme_page_stays_small(built_site: Path, real_study: Study) -> None:
 def test_stage_and_theme_pages_say_where_the_reader_is(built_site: Path) -> None:
     theme = soup(built_site / "themes" / "feeling-more-honest" / "index.html").select_one("nav.journey-here")
     current = theme.select('[aria-current="page"]')
-    assert [words(a.get_text()) for a in current] == ["6 Feeling more honest"]
-    assert "You are here: theme 6 of 8, in stage III" in theme.get_text()
-    assert len(theme.select("a.journey-here__stop")) == 8
+    assert [words(a.get_text()) for a in current] == ["Theme 6 of 8"]
+    assert "Stage III, Getting accustomed" in theme.get_text()
+    assert [(a["rel"], a["href"]) for a in theme.select("a")] == [(["prev"], "../daring-to-ask/"), (["next"], "../seeing-what-is-me/")]
     stage = soup(built_site / "stages" / "coming-home" / "index.html")
-    assert [words(a.get_text()) for a in stage.select('nav.journey-here [aria-current="page"]')] == ["IV. Coming home"]
+    assert [words(a.get_text()) for a in stage.select('nav.journey-here [aria-current="page"]')] == ["Stage IV of 4"]
     assert [words(a.get_text()) for a in stage.find(id="the-themes-of-this-stage").find_next("ol").select("a")] == ["“Seeing what is me and what is the patient”", "“I don’t think that you ever learn enough”"]
 
 

@@ -24,7 +24,9 @@ from .mkdocs_pages import has_section
 OFFLINE_PLUGIN = "material/offline"
 STYLESHEET = "assets/study.css"
 SCRIPT = "assets/study.js"
+PROJECTION_SCRIPT = "assets/projection.js"  # the slide deck's: only its page (overrides/projection.html) loads it
 SHIM = "assets/iframe-worker-shim.js"
+OVERRIDES = "overrides"  # our templates over Material's, in build_tools/site/
 # Theme features that would make text from the sources markup again in the reader's browser.
 UNSAFE_FEATURES = {
     "content.tooltips": "theme.features: content.tooltips shows every title attribute as HTML (Material's tooltip), so "
@@ -83,7 +85,7 @@ def site_settings(config: MkDocsConfig, options: StudyConfig | None) -> SiteSett
         allowed_classes=frozenset(options.allowed_classes) if options else frozenset(),
         configured_files=frozenset(path for path in named if not urlsplit(path).scheme and not path.startswith("//")),
         theme_dirs=tuple(config.theme.dirs),
-        generated_files=frozenset((*site_paths(config, options).files(), STYLESHEET, SCRIPT, SHIM)),
+        generated_files=frozenset((*site_paths(config, options).files(), STYLESHEET, SCRIPT, PROJECTION_SCRIPT, SHIM)),
         page_templates=frozenset({"main.html"} | ({path.name for path in Path(config.theme.custom_dir).glob("*.html")}
                                                    if config.theme.custom_dir else set())),
         whole_study=tuple(options.whole_study) if options else (),

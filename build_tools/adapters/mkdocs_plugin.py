@@ -34,6 +34,8 @@ from ..sources.settings import SiteSettings
 from .markdown_citations import CitationExtension
 from .mkdocs_config import (
     OFFLINE_PLUGIN,
+    OVERRIDES,
+    PROJECTION_SCRIPT,
     SCRIPT,
     SHIM,
     STYLESHEET,
@@ -52,7 +54,7 @@ from .shortcodes import ShortcodeExtension
 
 log = get_plugin_logger(__name__)
 PAGE_FIELDS = frozenset(schema("page")["properties"])  # all the theme may read of a page's settings
-GENERATED_PAGE_FIELDS = frozenset({"hide", "search"})  # all the templates of generated pages give
+GENERATED_PAGE_FIELDS = frozenset({"hide", "search", "template"})  # all the templates of generated pages give
 
 
 class StudyPlugin(BasePlugin[StudyConfig]):
@@ -77,11 +79,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.citations = CitationExtension(self.renderer.citation_formatter, warn_unknown_keys=False)  # unknown keys: the check's errors
         self.shortcodes = ShortcodeExtension()
         config.markdown_extensions += [self.citations, self.shortcodes]  # type: ignore[list-item]
-        config.extra_css.insert(0, STYLESHEET)
-        config.extra_javascript.append(SCRIPT)
-        self.assets = (STYLESHEET, SCRIPT, SHIM) if building_offline else (STYLESHEET, SCRIPT)
-        if building_offline:  # search from file:// needs the shim; ours, not the CDN's
-            config.extra["polyfills"] = [SHIM]
+        self.assets = _add_theme_parts(config, building_offline)
         fill_section(config.nav, self.config.results_section, journey_navigation(self.study, self.options.paths))
         return config
 
@@ -184,6 +182,21 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         for path in self.folders.watched():
             server.watch(str(path))
         return server
+
+
+def _add_theme_parts(config: MkDocsConfig, building_offline: bool) -> tuple[str, ...]:
+    """Our stylesheet and scripts, and our templates: after the site's own custom_dir and before
+    Material's, so that a site may still override them and they override Material (to name what it
+    leaves unnamed, to give the projection a page of its own). Returns the assets to publish."""
+    overrides = str(package_files("build_tools.site") / OVERRIDES)
+    if overrides not in config.theme.dirs:  # the offline edition's build reads the same config
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
+    config.extra_css.insert(0, STYLESHEET)
+    config.extra_javascript.append(SCRIPT)  # projection.js: only the projection's template loads it
+    if building_offline:  # search from file:// needs the shim; ours, not the CDN's
+        config.extra["polyfills"] = [SHIM]
+        return (STYLESHEET, SCRIPT, PROJECTION_SCRIPT, SHIM)
+    return (STYLESHEET, SCRIPT, PROJECTION_SCRIPT)
 
 
 def _errors(problems: list[Problem] | tuple[Problem, ...]) -> PluginError:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..citations.formatter import CitationFormatter
 from ..citations.references import ReferenceList
 from ..markup import demote_headings, section
-from ..model import Page, Passage, QuotationPlacement, Stage, Study, Theme
+from ..model import Page, Passage, Quotation, QuotationPlacement, Stage, Study, Theme
 from ..templating import templates
 from .data_files import codebook, study_json, study_schema, taguette_csv
 from .journey_map import arrange, caption, counted
@@ -25,8 +25,9 @@ from .metadata import reference_tags, scholarly_article
 from .options import SiteOptions
 
 REFERENCES_PLACEHOLDER = "<!-- study:references -->"
-JOURNEY_HERE_STAGES = 9
-HANDOUT_QUOTATIONS_PER_THEME = 2
+# The quotations' room on a handout, in characters of their text: some 20 lines, two fifths of an A4
+# sheet at the handout's 10 pt, so that the questions and ruled space for notes fit below them.
+HANDOUT_QUOTATION_CHARACTERS = 2000
 
 
 def environment() -> Environment:
@@ -42,6 +43,23 @@ def environment() -> Environment:
 def relative(target: str, page: str) -> str:
     """The link from the page at ``page`` to ``target`` (both paths in the docs folder)."""
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def handout_quotations(study: Study, stage: Stage, room: int = HANDOUT_QUOTATION_CHARACTERS) -> tuple[Quotation, ...]:
+    """The quotations a stage's handout prints, in the study's order. Every one a teaching note of the
+    stage or of its themes sends readers to is printed, whatever its length (a question must not point
+    at words the sheet lacks); the stage's others are printed while ``room`` lasts, and the sheet names
+    those it leaves out."""
+    themes = study.themes_of(stage)
+    notes = [note for note in (study.teaching_for(stage.id), *(study.teaching_for(t.id) for t in themes)) if note]
+    cited = {qid for note in notes for activity in (*note.questions, *note.prompts) for qid in activity.quotations}
+    left = room - sum(len(study.quotation(qid).text) for qid in cited)
+    printed = set(cited)
+    for quotation in (q for theme in themes for q in study.quotations_of(theme) if q.id not in cited):
+        if len(quotation.text) <= left:
+            printed.add(quotation.id)
+            left -= len(quotation.text)
+    return tuple(q for q in study.quotations if q.id in printed)
 
 
 class StudyRenderer:
@@ -110,21 +128,22 @@ class StudyRenderer:
         return self._introduced(self.paths.quotations, "pages/quotations.md.j2", "Quotations", numbers=self._quotation_numbers)
 
     def handout_page(self, stage: Stage) -> str:
-        """One A4 page for class: the stage's themes, the quotations its teaching notes use, the questions."""
-        themes = self.study.themes_of(stage)
-        notes = [note for note in (self.study.teaching_for(stage.id), *(self.study.teaching_for(t.id) for t in themes)) if note]
-        used = {qid for note in notes for activity in (*note.questions, *note.prompts) for qid in activity.quotations}
-        chosen = {}
-        for theme in themes:
-            own = self.study.quotations_of(theme)
-            chosen[theme.id] = ([q for q in own if q.id in used] or list(own))[:HANDOUT_QUOTATIONS_PER_THEME]
-        return self._page("pages/handout.md.j2", self.paths.handout(stage), stage=stage, themes=themes, chosen=chosen,
-                          note=self.study.teaching_for(stage.id))
+        """One A4 sheet for class: the stage's quotations (those left out for room named), the questions
+        of its teaching note, the article to cite, and the rest of the sheet ruled for notes."""
+        printed = handout_quotations(self.study, stage)
+        themes = [theme for theme in self.study.themes if any(q.theme_id == theme.id for q in printed)]
+        left_out = [q for theme in self.study.themes_of(stage) for q in self.study.quotations_of(theme) if q not in printed]
+        return self._page("pages/handout.md.j2", self.paths.handout(stage), stage=stage, themes=themes, printed=printed,
+                          left_out=left_out, note=self.study.teaching_for(stage.id), numbers=self._quotation_numbers,
+                          citation=self._article_citation if self.study.article else "")
 
     def projection_page(self, theme: Theme) -> str:
-        """One quotation per screen, large, for a classroom projector."""
+        """One quotation per screen, large, for a classroom projector. The last slide leads on to the
+        next theme's projection; after the last theme, home (where the journey is), if the site has one."""
+        _, after = self.study.neighbours(theme)
         return self._page("pages/projection.md.j2", self.paths.projection(theme), theme=theme,
-                          stage=self.study.stage(theme.stage_id), quotations=self.study.quotations_of(theme))
+                          stage=self.study.stage(theme.stage_id), quotations=self.study.quotations_of(theme), after=after,
+                          home="index.md" if self.own_page("index.md") else None)
 
     def downloads_page(self, offline: str = "") -> tuple[str, str]:
         """The downloads page; ``offline`` is the link to the offline edition, if the site has one."""
@@ -213,17 +232,22 @@ class StudyRenderer:
         }
 
     def journey_here(self, current: str, href: Callable[[str], str]) -> Markup:
-        """The small map on stage and theme pages, with ``current`` (an id) marked. A long journey
-        shows the stages around the current one, so each page stays small however large the study."""
+        """"You are here" on the page of ``current`` (a theme's or a stage's id): its place along the
+        journey in one named line and its neighbours named as links, so a reader sees where they are
+        without hovering (a phone cannot) and a finger reaches the next step at once."""
+        theme = next((theme for theme in self.study.themes if theme.id == current), None)
         stages = self.study.stages
         here = self.study.stage_position(current)
-        start = max(0, min(here - JOURNEY_HERE_STAGES // 2, len(stages) - JOURNEY_HERE_STAGES))
-        shown = stages[start:start + JOURNEY_HERE_STAGES]
-        theme = self.study.theme(current) if current in {t.id for s in shown for t in self.study.themes_of(s)} else None
+        if theme is not None:
+            neighbours: tuple[Theme | Stage | None, ...] = self.study.neighbours(theme)
+            position, total = str(self.study.number(theme)), len(self.study.themes)
+        else:
+            neighbours = (stages[here - 1] if here > 0 else None, stages[here + 1] if here + 1 < len(stages) else None)
+            position, total = stages[here].numeral, len(stages)
         return Markup(self.env.get_template("fragments/journey_here.html.j2").render(
-            study=self.study, paths=self.paths, href=href, current=current, stages=shown,
-            more_before=start > 0, more_after=start + len(shown) < len(stages),
-            current_theme=theme, current_stage=stages[here] if stages and theme is None else None,
+            theme=theme, stage=stages[here], position=position, total=total,
+            steps=[(rel, step, href(self.paths.theme(step) if isinstance(step, Theme) else self.paths.stage(step)))
+                   for rel, step in zip(("prev", "next"), neighbours, strict=True) if step is not None],
         ))
 
     def journey_map(self, page: str, href: Callable[[str], str] | None = None) -> Markup:

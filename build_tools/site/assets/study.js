@@ -53,29 +53,6 @@
     apply();
   }
 
-  function enhanceProjection() {
-    var slides = document.querySelectorAll(".projection__slide");
-    if (!slides.length) return;
-    function current() {
-      var match = /^#slide-(\d+)$/.exec(location.hash);
-      return match ? Number(match[1]) : 1;
-    }
-    function show(n) {
-      if (n < 1 || n > slides.length) return;
-      history.replaceState(null, "", "#slide-" + n);
-      slides.forEach(function (slide, index) { slide.style.display = index + 1 === n ? "block" : "none"; });
-      var link = slides[n - 1].querySelector(".projection__next, .projection__previous");
-      if (document.activeElement && document.activeElement.closest(".projection__controls") && link) link.focus();
-    }
-    document.addEventListener("keydown", function (event) {
-      if (event.altKey || event.ctrlKey || event.metaKey || /INPUT|SELECT|TEXTAREA/.test(event.target.tagName)) return;
-      if (["ArrowRight", "ArrowDown", "PageDown"].indexOf(event.key) >= 0) { show(current() + 1); event.preventDefault(); }
-      if (["ArrowLeft", "ArrowUp", "PageUp"].indexOf(event.key) >= 0) { show(current() - 1); event.preventDefault(); }
-    });
-    window.addEventListener("hashchange", function () { show(current()); });
-    show(current());
-  }
-
   /* A citation's reference, shown as text (Material's own tooltips would read it as HTML). It stays
      while the pointer is on the link or on it, and Escape closes it (WCAG 1.4.13). */
   function enhanceCitations() {
@@ -124,8 +101,17 @@
     document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
   }
 
+  /* A handout's Print button: a printed sheet is what a handout is for, and a button says so where a
+     menu would not. Without a script it stays hidden, and the browser's own Print is there. */
+  function enhancePrintButtons() {
+    document.querySelectorAll(".handout__print").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   enhanceCitations();
   enhanceCopyButtons();
   enhanceFilter();
-  enhanceProjection();
+  enhancePrintButtons();
 })();

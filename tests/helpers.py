@@ -23,6 +23,8 @@ from bs4 import BeautifulSoup
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from build_tools.adapters.theme_work import ThemeWork
+
 if TYPE_CHECKING:
     from build_tools.model import Study
 
@@ -223,48 +225,20 @@ def build_site(project: Path) -> Path:
     return site
 
 
-class TemplateBytecode(jinja2.BytecodeCache):
-    """Jinja's bytecode cache, in memory: a template is compiled once per test process, and its
-    bytecode is used only while its source is the same (Jinja checks the source's checksum)."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
 @contextlib.contextmanager
 def theme_work_shared() -> Iterator[None]:
-    """Builds in this process share what MkDocs does anew for each: compiling the theme's templates
-    (one Jinja bytecode cache, each template checked against its source) and walking the folders of
-    installed themes (Material's thousands of icons; a site's own custom_dir is walked each time).
-    Together more than half the time of a small site's build; what is built is the same."""
+    """Builds in this process share what MkDocs does anew for each (the product's ThemeWork, which the
+    offline edition's build uses): compiling the theme's templates, and walking the folders of
+    installed themes and of our overrides (a test's own custom_dir is walked each time). Together
+    more than half the time of a small site's build; what is built is the same."""
     from mkdocs.theme import Theme
 
-    bytecode = TemplateBytecode()
-    listings: dict[tuple[str, ...], list[str]] = {}
+    fixed = (Path(sys.prefix), ROOT / "build_tools")
+    work = ThemeWork(stable=lambda folders: all(any(folder.is_relative_to(root) for root in fixed) for folder in folders))
     get_env = Theme.get_env
 
     def environment(theme: Theme) -> jinja2.Environment:
-        env = get_env(theme)
-        env.bytecode_cache = bytecode
-        folders, loader = tuple(theme.dirs), env.loader
-        fixed = (Path(sys.prefix), ROOT / "build_tools")  # installed themes and our overrides; never a test's custom_dir
-        if isinstance(loader, jinja2.FileSystemLoader) and all(any(Path(folder).is_relative_to(root) for root in fixed) for folder in folders):
-            walk = loader.list_templates
-
-            def listed() -> list[str]:
-                if folders not in listings:
-                    listings[folders] = walk()
-                return list(listings[folders])
-
-            loader.list_templates = listed  # type: ignore[method-assign]
-        return env
+        return work.share(get_env(theme), theme.dirs)
 
     with mock.patch.object(Theme, "get_env", environment):
         yield

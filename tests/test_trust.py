@@ -31,6 +31,19 @@ def test_two_clean_builds_are_identical_byte_for_byte(built_site: Path, tmp_path
     assert b"<lastmod>2000-01-01</lastmod>" in one["sitemap.xml"]
 
 
+def test_the_offline_edition_made_after_the_sites_build_is_the_one_made_alone(built_site: Path, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build hands the edition's build what it read and compiled (FirstBuild); the command that
+    makes the edition alone reads and compiles all again: the same zip, byte for byte."""
+    from build_tools.adapters.offline import build_offline_edition
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE)
+    monkeypatch.setenv("EDIT_URL", EDIT_URL)
+    (made_with_the_site,) = built_site.rglob("*-offline.zip")
+    alone = build_offline_edition(copy_study(tmp_path / "study") / "mkdocs.yml", tmp_path / "alone.zip")
+    assert alone.read_bytes() == made_with_the_site.read_bytes()
+
+
 def test_a_build_never_writes_a_source_file(built_site: Path) -> None:
     """The session's build is of a copy of the repository's sources: after it, the copy still is one."""
     assert sources_of(built_site.parent) == sources_of(ROOT)

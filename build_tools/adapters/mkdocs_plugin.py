@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from importlib.resources import files as package_files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -51,6 +51,10 @@ from .mkdocs_pages import (
     settle_page,
 )
 from .shortcodes import ShortcodeExtension
+from .theme_work import ThemeWork
+
+if TYPE_CHECKING:
+    from .offline import FirstBuild
 
 log = get_plugin_logger(__name__)
 PAGE_FIELDS = frozenset(schema("page")["properties"])  # all the theme may read of a page's settings
@@ -61,6 +65,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
     """Publishes the study: journey map, stage and theme pages, quotations, references, citations."""
 
     command = "build"
+    first_build: FirstBuild | None = None  # in the offline edition's build: what the site's own build read and compiled
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -73,7 +78,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.cache = FormattingCache.load(self.cache_file)
         settings = site_settings(config, self.config)
         self.allowlist = Allowlist(settings.allowed_classes)
-        self.study, references = self._read(settings)
+        self.study, references, self.theme_work = self.first_build or (*self._read(settings), ThemeWork())
+        self.theme_work.install(config.theme)  # the offline edition's build reuses the templates compiled here
         self.options = site_options(config, self.config, building_offline)
         self.renderer = StudyRenderer(self.study, references, self.options)
         self.citations = CitationExtension(self.renderer.citation_formatter, warn_unknown_keys=False)  # unknown keys: the check's errors
@@ -174,9 +180,10 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         except OSError as error:
             log.info(f"could not keep the formatted references for the next build: {error}")
         if self.options.offline_edition and self.command != "serve":
-            from .offline import build_offline_edition  # drives a second MkDocs build
+            from .offline import FirstBuild, build_offline_edition  # drives a second MkDocs build
 
-            build_offline_edition(Path(config.config_file_path), Path(config.site_dir) / self.options.paths.offline_edition)
+            build_offline_edition(Path(config.config_file_path), Path(config.site_dir) / self.options.paths.offline_edition,
+                                  FirstBuild(self.study, self.renderer.references, self.theme_work))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for path in self.folders.watched():

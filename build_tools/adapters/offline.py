@@ -12,18 +12,31 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from material.plugins.offline.plugin import OfflinePlugin
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from ..citations.references import ReferenceList
+from ..model import Study
 from .mkdocs_config import OFFLINE_PLUGIN, StudyConfig, site_paths
+from .theme_work import ThemeWork
 
 
-def build_offline_edition(config_file: Path, archive: Path | None = None) -> Path:
+class FirstBuild(NamedTuple):
+    """What the site's own build hands the offline edition's: the study it read and checked, and the
+    theme's work (:class:`ThemeWork`). The sources are read once, and the edition is made of them."""
+
+    study: Study
+    references: ReferenceList
+    theme_work: ThemeWork
+
+
+def build_offline_edition(config_file: Path, archive: Path | None = None, first_build: FirstBuild | None = None) -> Path:
     """Build the site for file:// use and write it to ``archive`` (a .zip with one top folder, named
-    as the site names its files; ``STEM-offline.zip`` in the current folder when not given)."""
+    as the site names its files; ``STEM-offline.zip`` in the current folder when not given). Right
+    after the site's own build, ``first_build`` spares reading the sources and compiling the theme again."""
     with tempfile.TemporaryDirectory() as folder:
         config = load_config(config_file=str(config_file))
         plugin: Any = config.plugins.get("study")
@@ -34,6 +47,8 @@ def build_offline_edition(config_file: Path, archive: Path | None = None) -> Pat
         offline = OfflinePlugin()
         offline.load_config({})
         config.plugins[OFFLINE_PLUGIN] = offline  # the study plugin sees it and builds for file://
+        study_plugin: Any = config.plugins.get("study")
+        study_plugin.first_build = first_build
         build(config)
         write_zip(site, archive)
     return archive

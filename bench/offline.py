@@ -54,7 +54,8 @@ def main() -> int:
     print(f"mkdocs build, median of {arguments.runs}: without the offline edition {median['without']:.2f} s, "
           f"with it {median['with']:.2f} s")
     print(f"ratio with / without: {median['with'] / median['without']:.2f} (target at most 1.30)")
-    print(f"offline zips: {len(digests)} distinct in {arguments.runs} builds" + (f" (sha256 {min(digests)[:16]}…)" if len(digests) == 1 else ""))
+    digest = f" (sha256 {min(digests)[:16]}…)" if len(digests) == 1 else ""
+    print(f"offline zips: {len(digests)} distinct in {arguments.runs} builds{digest}")
     return 0 if len(digests) == 1 else 1
 
 

@@ -279,6 +279,18 @@ def test_the_map_chooses_by_the_room_of_its_figure_not_the_window(browser: Any, 
     context.close()
 
 
+def test_the_tall_map_keeps_its_width_in_a_wide_figure(browser: Any, site_url: str) -> None:
+    """In a figure too narrow for the wide map but wide for the tall one (a 600 px window), the tall map
+    keeps its own width (Material's .md-typeset svg { max-width: 100% } must not undo it)."""
+    context = browser.new_context(viewport={"width": 600, "height": 900})
+    page = context.new_page()
+    page.goto(site_url)
+    measured = page.evaluate(MEASURE)
+    assert measured["visible"] == ["journey__map journey__map--vertical"]
+    assert page.evaluate("() => document.querySelector('.journey__map--vertical').getBoundingClientRect().width") <= 400
+    context.close()
+
+
 PRINTED = """() => [...document.querySelectorAll('figure.journey svg')].flatMap(svg =>
   [...svg.querySelectorAll('text, rect, path, circle')].map(e => {
     const style = getComputedStyle(e);

@@ -311,3 +311,28 @@ def test_printing_from_a_dark_screen_prints_the_study_black_on_white(browser, si
     assert [share for sheet in pdf.pages for share in dark_paint(sheet)] == [], "no page, margin or panel printed dark"
     assert len(quotations) == 15 and all(contrast_on_white(colour) >= 7 for colour in quotations + headings)
     assert len(pdf.pages) >= 8
+
+
+def test_a_handout_whose_quotation_outgrows_the_sheet_runs_on_without_blank_pages(browser, site_url: str) -> None:
+    """Another study's cited quotation of 3,000 words cannot fit one sheet: the handout runs on, each
+    page full, rather than leaving pages blank below a heading."""
+    url = site_url + "handouts/starting-out/"
+    context = browser.new_context(viewport=PRINTED_AREA)
+    page = context.new_page()
+
+    def lengthened(route: Any) -> None:
+        html = route.fetch().text()
+        opening = html.index("<blockquote>", html.index('class="handout__quote"')) + len("<blockquote>")
+        route.fulfill(body=html[:opening] + "<p>" + "a patient I could not stop thinking about " * 400 + "</p>" + html[opening:],
+                      content_type="text/html")
+
+    page.route(url, lengthened)
+    page.goto(url)
+    page.emulate_media(media="print")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    context.close()
+    assert len(pdf.pages) >= 3
+    lines = [text_lines(p) for p in pdf.pages]
+    top, bottom = max(max(page_lines) for page_lines in lines), min(min(page_lines) for page_lines in lines)
+    blank = [round((min(page_lines) - bottom) / (top - bottom), 2) for page_lines in lines]
+    assert [share for share in blank[:-1] if share > 0.25] == [], f"share of each page left blank: {blank}"

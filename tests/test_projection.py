@@ -9,8 +9,10 @@ The first tests read the shared build's HTML; the others drive Debian's Chromium
 from __future__ import annotations
 
 import functools
+import io
 import shutil
 import threading
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -315,3 +317,48 @@ def test_axe_finds_no_violation_on_a_deck_and_its_text_is_of_high_contrast(open_
                     problems[f"{width} {slide} {name}"] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
                 assert result["passes"], "axe ran its rules"
     assert problems == {}
+
+
+def test_a_quotation_too_long_for_any_type_scrolls_in_its_place_with_the_controls_in_sight(open_page: Any, site_url: str) -> None:
+    """Another study's 3,000-word quotation: even the smallest type cannot hold it. It scrolls in its
+    place (by keyboard too), and the slide's controls stay on the screen."""
+    page = open_page(viewport={"width": 1280, "height": 720})
+    deck = site_url + "projection/beating-around-the-bush/"
+
+    def lengthened(route: Any) -> None:
+        html = route.fetch().text()
+        start = html.index('<blockquote class="projection__quote">') + len('<blockquote class="projection__quote">')
+        route.fulfill(body=html[:start] + "<p>" + "a patient I could not stop thinking about " * 400 + "</p>" + html[start:],
+                      content_type="text/html")
+
+    page.route(deck, lengthened)
+    page.goto(deck + "#slide-1")
+    seen = page.evaluate(MEASURE, CHROME)
+    assert seen["scrolls"] is False and seen["outside"] == [], seen
+    quote = page.locator("#slide-1 .projection__quote")
+    assert quote.get_attribute("tabindex") == "0", "a scrolling region is reached by keyboard"
+    assert quote.evaluate("q => q.scrollHeight > q.clientHeight")
+    page.keyboard.press("PageDown")
+    _wait_for(page, 2)
+    assert page.locator("#slide-2 .projection__quote").get_attribute("tabindex") is None, "a quotation that fits does not scroll"
+
+
+def test_pressing_a_clicker_key_leaves_no_button_looking_pressed(open_page: Any, site_url: str) -> None:
+    page = open_page(viewport={"width": 1280, "height": 720})
+    page.goto(site_url + "projection/beating-around-the-bush/#slide-1")
+    page.keyboard.press("PageDown")
+    _wait_for(page, 2)
+    assert page.evaluate("() => document.activeElement.closest('.projection__controls') === null")
+
+
+def test_a_printed_deck_has_every_slide_and_no_controls(open_page: Any, site_url: str, real_study: Study) -> None:
+    from pypdf import PdfReader
+
+    theme = real_study.theme("tuning-your-instrument")
+    page = open_page(viewport={"width": 1280, "height": 720}, color_scheme="dark")
+    page.goto(f"{site_url}projection/{theme.id}/#slide-1")
+    _wait_for(page, 1)
+    text = words(unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)))
+    for quotation in real_study.quotations_of(theme):  # each slide printed, to its end
+        assert " ".join(words(quotation.text.replace("*", "")).split()[-4:]) in text
+    assert "Full screen" not in text and "Next →" not in text

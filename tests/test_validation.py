@@ -88,6 +88,13 @@ def test_unknown_stage(study: Path) -> None:
             "unknown stage 'handing-ovr' (did you mean 'handing-over'?)") in problems_of(study)
 
 
+def test_an_id_too_long_to_name_a_file_is_refused(study: Path) -> None:
+    """An id names the page's folder (themes/ID/); file systems refuse names past 255 bytes."""
+    path = study / "themes" / "letting-go.md"
+    edit(path, "id: letting-go", "id: " + "letting-go-" * 25 + "x")
+    assert f"themes/letting-go.md:{line_of(path, 'id: letting-go-')}:1: error: field 'id' is longer than 80 characters" in problems_of(study)
+
+
 def test_duplicate_id(study: Path) -> None:
     edit(study / "quotes" / "second-pair-of-eyes.md", "id: second-pair-of-eyes", "id: phone-the-registrar")
     assert ("quotes/second-pair-of-eyes.md:1:1: error: duplicate quotation id 'phone-the-registrar' "

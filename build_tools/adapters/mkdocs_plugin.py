@@ -78,7 +78,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.cache = FormattingCache.load(self.cache_file)
         settings = site_settings(config, self.config)
         self.allowlist = Allowlist(settings.allowed_classes)
-        self.study, references, self.theme_work = self.first_build or (*self._read(settings), ThemeWork())
+        first_build, self.first_build = self.first_build, None  # MkDocs may keep this plugin for its next build
+        self.study, references, self.theme_work = first_build or (*self._read(settings), ThemeWork())
         self.theme_work.install(config.theme)  # the offline edition's build reuses the templates compiled here
         self.options = site_options(config, self.config, building_offline)
         self.renderer = StudyRenderer(self.study, references, self.options)

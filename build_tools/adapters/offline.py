@@ -48,7 +48,7 @@ def build_offline_edition(config_file: Path, archive: Path | None = None, first_
         offline.load_config({})
         config.plugins[OFFLINE_PLUGIN] = offline  # the study plugin sees it and builds for file://
         study_plugin: Any = config.plugins.get("study")
-        study_plugin.first_build = first_build
+        study_plugin.first_build = first_build  # taken by its on_config (MkDocs keeps one plugin object for the process)
         build(config)
         write_zip(site, archive)
     return archive

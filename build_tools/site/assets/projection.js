@@ -1,5 +1,6 @@
 /* The projection view as a slide deck (only projection.html loads this file): one slide at a time,
-   its quotation as large as the screen allows and never scrolled; a clicker's keys and the
+   its quotation as large as the screen allows (scrolled in its place only if even the smallest type
+   cannot hold it); a clicker's keys and the
    keyboard's; the slide's number in the address (#slide-N, so back, forward and a link to a slide
    work); full screen where the browser offers it. Without a script the slides stand in a column. */
 (function () {
@@ -32,6 +33,8 @@
     function fit(slide) {
       var quote = slide.querySelector(".projection__quote");
       quote.style.fontSize = "";
+      slide.classList.remove("projection__slide--long");
+      quote.removeAttribute("tabindex");
       if (fits(slide, quote)) return;
       var low = SMALLEST;
       var high = parseFloat(getComputedStyle(quote).fontSize);
@@ -41,13 +44,17 @@
         if (fits(slide, quote)) low = middle; else high = middle;
       }
       quote.style.fontSize = low + "px";
+      if (!fits(slide, quote)) {  /* too long even so: it scrolls in its place (study.css), by keyboard too */
+        slide.classList.add("projection__slide--long");
+        quote.tabIndex = 0;
+      }
     }
 
     /* Focus on a control of the slide going away moves to the same control of the slide coming
        (taken before the slide hides: the browser lets go of focus in what it no longer shows). */
     function focusKept(from) {
       var active = document.activeElement;
-      if (!active || !from || !from.contains(active)) return function () {};
+      if (!active || !from || active === from || !from.contains(active)) return function () {};
       var order = active.matches(".projection__previous")
         ? [".projection__previous", ".projection__next"]
         : [".projection__next", ".projection__onward", ".projection__previous"];
@@ -89,6 +96,7 @@
       if (target.closest && target.closest("input, select, textarea, [contenteditable]")) return;
       var key = event.key;
       if (key === " " && target.closest && target.closest("button")) return;  /* Space presses a button */
+      if ((key === "ArrowDown" || key === "ArrowUp") && target.classList && target.classList.contains("projection__quote")) return;  /* scrolls a long one */
       var n;
       if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !event.shiftKey)) n = shown + 1;
       else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || key === " ") n = shown - 1;

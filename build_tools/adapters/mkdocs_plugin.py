@@ -54,7 +54,7 @@ from .shortcodes import ShortcodeExtension
 from .theme_work import ThemeWork
 
 if TYPE_CHECKING:
-    from .offline import FirstBuild
+    from .offline import EditionInProgress, FirstBuild
 
 log = get_plugin_logger(__name__)
 PAGE_FIELDS = frozenset(schema("page")["properties"])  # all the theme may read of a page's settings
@@ -66,6 +66,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
 
     command = "build"
     first_build: FirstBuild | None = None  # in the offline edition's build: what the site's own build read and compiled
+    edition: EditionInProgress | None = None  # the offline edition being built beside this build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -175,6 +176,14 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         head = self.renderer.head(self.plan.cited_on.get(page.file.src_uri, ()), page.canonical_url or "")
         return output.replace("</head>", f"{head}\n</head>", 1) if head else output
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.edition = None
+        if self.options.offline_edition and self.command != "serve":  # started now, beside this build, where it can be
+            from .offline import FirstBuild, start_offline_edition
+
+            self.edition = start_offline_edition(Path(config.config_file_path), FirstBuild(self.study, self.renderer.references,
+                                                                                           self.theme_work))
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
             self.cache.save(self.cache_file)
@@ -183,8 +192,18 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         if self.options.offline_edition and self.command != "serve":
             from .offline import FirstBuild, build_offline_edition  # drives a second MkDocs build
 
-            build_offline_edition(Path(config.config_file_path), Path(config.site_dir) / self.options.paths.offline_edition,
-                                  FirstBuild(self.study, self.renderer.references, self.theme_work))
+            archive = Path(config.site_dir) / self.options.paths.offline_edition
+            edition, self.edition = self.edition, None
+            if edition:
+                edition.finish(archive)
+            else:
+                build_offline_edition(Path(config.config_file_path), archive,
+                                      FirstBuild(self.study, self.renderer.references, self.theme_work))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        edition, self.edition = self.edition, None
+        if edition:
+            edition.cancel()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for path in self.folders.watched():

@@ -3,12 +3,21 @@
 Built with Material's offline plugin (search included, with a vendored iframe-worker shim
 instead of the CDN copy the plugin would link to), then zipped with fixed timestamps so the zip
 is the same for the same sources. This is an adapter, like the plugin: it drives MkDocs.
+
+Where the system can fork (Linux, no other thread running), the edition is built by a copy of the
+building process, started as the site's own build starts, so the two builds share the machine's
+cores instead of taking turns; the copy has the study already read and the modules already loaded.
+Elsewhere it is built after the site, in the same process.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -17,6 +26,7 @@ from typing import Any, NamedTuple
 from material.plugins.offline.plugin import OfflinePlugin
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
 
 from ..citations.references import ReferenceList
 from ..model import Study
@@ -52,6 +62,56 @@ def build_offline_edition(config_file: Path, archive: Path | None = None, first_
         build(config)
         write_zip(site, archive)
     return archive
+
+
+class EditionInProgress:
+    """The offline edition, being built by a forked copy of this process into a folder of its own."""
+
+    def __init__(self, pid: int, folder: Path) -> None:
+        self.pid, self.folder = pid, folder
+
+    def finish(self, archive: Path) -> None:
+        """Wait for the copy, and put its zip at ``archive``; the copy's messages are already printed."""
+        try:
+            _, status = os.waitpid(self.pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise PluginError("the offline edition was not built (see the messages above)")
+            archive.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(self.folder / EDITION, archive)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def cancel(self) -> None:
+        """The site's build failed: the edition is not wanted."""
+        os.kill(self.pid, signal.SIGTERM)
+        os.waitpid(self.pid, 0)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+EDITION = "edition.zip"
+
+
+def start_offline_edition(config_file: Path, first_build: FirstBuild) -> EditionInProgress | None:
+    """Start building the edition in a forked copy of this process; None where forking is not safe
+    (not Linux, or other threads running, as under a test runner's workers or ``mkdocs serve``)."""
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="offline-edition-"))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return EditionInProgress(pid, folder)
+    code = 1  # the copy: builds, and leaves without running this process's exit handlers
+    try:
+        build_offline_edition(config_file, folder / EDITION, first_build)
+        code = 0
+    except BaseException as error:  # whatever stops the copy, its parent reports the edition as failed
+        print(f"ERROR   -  the offline edition: {error}", file=sys.stderr)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def write_zip(folder: Path, archive: Path) -> None:

@@ -3,20 +3,25 @@
 Per build (``on_config``, as MkDocs advises for state): the sources are read and checked (the build
 fails with every problem listed), and the renderer is set up. ``on_files`` adds the pages and
 files of the core's :func:`~build_tools.site.plan.plan_site`; the page hooks hand each page to the
-citation and shortcode extensions and to the sanitizer. Every hook is a few lines.
+citation and shortcode extensions and to the sanitizer. Every hook is a few lines. In ``mkdocs
+serve``, the hooks also tell the live preview (:mod:`.live_preview`) what each build made, and
+:meth:`StudyPlugin.restudy` reads the sources again for it.
 """
 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from importlib.resources import files as package_files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -54,6 +59,9 @@ from .shortcodes import ShortcodeExtension
 from .theme_work import ThemeWork
 
 if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
+
+    from .live_preview import LivePreview
     from .offline import EditionInProgress, FirstBuild
 
 log = get_plugin_logger(__name__)
@@ -67,9 +75,15 @@ class StudyPlugin(BasePlugin[StudyConfig]):
     command = "build"
     first_build: FirstBuild | None = None  # in the offline edition's build: what the site's own build read and compiled
     edition: EditionInProgress | None = None  # the offline edition being built beside this build
+    preview: LivePreview | None = None  # in `mkdocs serve`: what each build made, to render its pages again
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.preview = None
+        if command == "serve" and not dirty:
+            from .live_preview import LivePreview  # watches and serves: only for `mkdocs serve`
+
+            self.preview = LivePreview(self)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         building_offline = OFFLINE_PLUGIN in config.plugins  # the offline edition is a build of its own
@@ -77,7 +91,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.docs_dir = Path(config.docs_dir).resolve()
         self.cache_file = self.folders.root / self.config.cache_dir / "references.json"
         self.cache = FormattingCache.load(self.cache_file)
-        settings = site_settings(config, self.config)
+        self.settings = settings = site_settings(config, self.config)
         self.allowlist = Allowlist(settings.allowed_classes)
         first_build, self.first_build = self.first_build, None  # MkDocs may keep this plugin for its next build
         self.study, references, self.theme_work = first_build or (*self._read(settings), ThemeWork())
@@ -124,6 +138,29 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         source = page.source and (self.folders.root / page.source).as_posix()
         generated.edit_uri = posixpath.relpath(source, self.docs_dir.as_posix()) if source else None
         return generated
+
+    def restudy(self, config: MkDocsConfig) -> None:
+        """For the live preview: the sources read and planned again, as this build's ``on_config``
+        and ``on_files`` did, for its pages to be rendered again (its configuration stays)."""
+        self.study, references = self._read(self.settings)
+        self.renderer = StudyRenderer(self.study, references, self.options)
+        self.citations.formatter = self.renderer.citation_formatter
+        self.plan = plan_site(self.renderer, self.options, nav_order(config.nav), self.folders.bibliography)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.preview:
+            self.preview.building(config, files, nav)
+        return nav
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if self.preview:
+            self.preview.reading(page)
+        return page
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.preview:
+            self.preview.rendering(env)
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         here = page.file.src_uri
@@ -205,7 +242,9 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         if edition:
             edition.cancel()
 
-    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:
+        if self.preview:  # events, not polling, and only the pages a change feeds rendered again
+            return self.preview.serve(server, builder, self.folders.watched())
         for path in self.folders.watched():
             server.watch(str(path))
         return server

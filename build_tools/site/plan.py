@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..citations.index import CitingPage, citation_index
-from ..model import Stage, Study
+from ..markup import SHORTCODE, mask_code
+from ..model import Page, Stage, Study
 from .options import SiteOptions
-from .pages import StudyRenderer
+from .pages import StudyRenderer, relative
 from .paths import SitePaths
 
 
@@ -90,6 +91,72 @@ def plan_site(renderer: StudyRenderer, options: SiteOptions, nav_order: Mapping[
         titles=titles,
         unsearchable=frozenset({paths.whole_study} & {page.uri for page in pages}),
     )
+
+
+@dataclass(frozen=True)
+class SiteChanges:
+    """What a change to the sources changes of a site built from them before: the pages to render
+    again and the generated files to write again, or why the whole site must be built again."""
+
+    whole_site: str = ""  # the reason, when the change reaches beyond pages of their own (the navigation, ...)
+    pages: frozenset[str] = frozenset()
+    files: tuple[tuple[str, str | bytes], ...] = ()
+
+
+def site_changes(before: tuple[StudyRenderer, SitePlan], after: tuple[StudyRenderer, SitePlan]) -> SiteChanges:
+    """Which pages the change from ``before`` to ``after`` (each a study's renderer and its plan)
+    feeds. A page is rendered from its Markdown, its entries in the plan (citations, anchors,
+    title, search), what its shortcodes show of the study and the reference list; every page
+    shows the navigation, the article's metadata and the works cited. So a quotation feeds the
+    pages whose Markdown holds it (its theme's, the quotations page, the whole study, the
+    projection, ...); a new label, page, reference or article, the whole site."""
+    (old, old_plan), (new, new_plan) = before, after
+    reason = _whole_site_change(old, old_plan, new, new_plan)
+    if reason:
+        return SiteChanges(whole_site=reason)
+    old_texts, new_texts = _page_texts(old, old_plan), _page_texts(new, new_plan)
+    pages = {uri for uri, text in new_texts.items() if text != old_texts[uri]}
+    for entries in ("cited_on", "anchors", "titles"):
+        old_entries, new_entries = getattr(old_plan, entries), getattr(new_plan, entries)
+        pages |= {uri for uri in old_entries.keys() | new_entries.keys() if old_entries.get(uri) != new_entries.get(uri)}
+    pages |= old_plan.unsearchable ^ new_plan.unsearchable
+    if old_plan.cited_in != new_plan.cited_in:
+        pages.add(new.paths.references)
+    pages |= {uri for uri, text in new_texts.items() if _shortcodes_show(old, uri, text) != _shortcodes_show(new, uri, text)}
+    old_files = dict(old_plan.files)
+    return SiteChanges(pages=frozenset(pages & new_texts.keys()),
+                       files=tuple((uri, content) for uri, content in new_plan.files if old_files[uri] != content))
+
+
+def _whole_site_change(old: StudyRenderer, old_plan: SitePlan, new: StudyRenderer, new_plan: SitePlan) -> str:
+    """Why the change reaches every page (or more than pages), if it does."""
+    def outline(renderer: StudyRenderer, plan: SitePlan) -> tuple[object, ...]:
+        # A page's settings may show in the navigation (its icon, its status): its title and settings, everywhere.
+        own = tuple((page.uri, page.title, page.settings) for page in renderer.study.pages if page.uri not in plan.uris)
+        return tuple((page.uri, page.title, page.source, page.in_nav) for page in plan.pages), own
+    if outline(old, old_plan) != outline(new, new_plan) or \
+            journey_navigation(old.study, old.paths) != journey_navigation(new.study, new.paths):
+        return "pages were added, removed, renamed, moved or given other settings"
+    if [uri for uri, _ in old_plan.files] != [uri for uri, _ in new_plan.files]:
+        return "files were added or removed"
+    if old.study.references != new.study.references:
+        return "the works cited changed"
+    if old.study.article != new.study.article:
+        return "the article changed"
+    return ""
+
+
+def _page_texts(renderer: StudyRenderer, plan: SitePlan) -> dict[str, object]:
+    """Each page's own text: a generated page's Markdown, a page of the docs folder as it was read."""
+    return {page.uri: page for page in renderer.study.pages} | {page.uri: page.markdown for page in plan.pages}
+
+
+def _shortcodes_show(renderer: StudyRenderer, uri: str, text: object) -> tuple[str, ...]:
+    """What the page's shortcodes show of the study (journey map, "you are here", the article)."""
+    markdown = text.markdown if isinstance(text, Page) else str(text)
+    renderers = renderer.shortcodes(uri, lambda target: relative(target, uri))
+    calls = (match for match in SHORTCODE.finditer(mask_code(markdown)) if match["name"] in renderers)
+    return tuple(str(renderers[call["name"]](*call["args"].split())) for call in calls)
 
 
 def stage_title(stage: Stage) -> str:

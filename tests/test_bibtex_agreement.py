@@ -2,7 +2,8 @@
 the plain ones, pybtex reads the rest, and the two modes report the same errors.
 
 The validator is differential-tested against pybtex: whenever it vouches for an entry, pybtex
-parses that entry without error, to the same fields.
+parses that entry without error, to the same type, key and fields (names as written, in order),
+so that the entries a build shows are read by the validator too, and by pybtex only when it cannot.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 
 from build_tools.adapters.mkdocs_config import site_configuration
+from build_tools.citations import bibliography as bibliography_module
 from build_tools.citations.bibliography import (
     parse_bibliography,
+    plain_entry,
     plain_fields,
     plainly_correct,
     read_value,
 )
-from build_tools.citations.bibtex import EntryParser, check_entry, reference_from_entry
+from build_tools.citations.bibtex import EntryParser, check_entry, plain_entry_of, reference_from_entry
 from build_tools.citations.names import read_names
 from build_tools.locations import Location
 from build_tools.sources.loader import read_study
@@ -86,6 +89,12 @@ def test_the_validator_vouches_only_for_what_pybtex_parses(entry: str) -> None:
     ((key, parsed),) = read_by_pybtex.items()
     read = {name: read_value(value) for name, value in fields.items()}
     assert {name.lower(): value for name, value in parsed.fields.items()} == read
+    plain = plain_entry(entry)  # what a build reads a shown entry as, instead of pybtex's parser
+    assert plain is not None
+    kind, plain_key, written = plain
+    made = plain_entry_of(kind, written)
+    assert (plain_key, made.type, made.original_type) == (key, parsed.type, parsed.original_type)
+    assert list(made.fields.items()) == list(parsed.fields.items())  # names as written, in order
     for role in ("author", "editor"):  # and the names read (pybtex's Person rejects a name with too many commas)
         if read.get(role):
             read_names(parsed.fields[role])
@@ -103,6 +112,41 @@ def test_the_build_and_the_check_report_the_same_errors(bib: str) -> None:
     # and the build reads no more than it must
     assert [problem for problem in built.problems if problem.severity != "notice"] == [
         problem for problem in checked.problems if problem.severity != "notice"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(bib=st.lists(entries(), min_size=1, max_size=5).map(lambda chunks: "\n".join(chunks) + "\n"))
+def test_entries_read_without_pybtex_s_parser_are_read_as_it_reads_them(bib: str) -> None:
+    """A shown entry in the plain form is read by the validator, not by pybtex's parser: the same
+    references and problems as when pybtex's parser reads every entry."""
+    fast = parse_bibliography(bib, "t.bib")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bibliography_module, "plain_entry", lambda *arguments: None)
+        slow = parse_bibliography(bib, "t.bib")
+    assert (fast.references, fast.problems) == (slow.references, slow.problems)
+    assert {key: (entry.type, list(entry.fields.items())) for key, entry in fast.parsed.items()} == {
+        key: (entry.type, list(entry.fields.items())) for key, entry in slow.parsed.items()}
+
+
+def test_pybtex_s_parser_reads_only_what_is_not_plain(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_by_pybtex: list[str] = []
+    parse = EntryParser.entries
+
+    def entries(parser: EntryParser, text: str, path: str, line: int, key: str) -> tuple[dict, object]:
+        read_by_pybtex.append(key)
+        return parse(parser, text, path, line, key)
+
+    monkeypatch.setattr(EntryParser, "entries", entries)
+    bib = ("@book{kvale1996, author = {Kvale, S.}, title = {InterViews}, year = {1996}}\n"
+           "@incollection{ch, author = {Lauv{\\aa}s, P.}, title = {A chapter}, crossref = {kvale1996}, pages = {1--9}}\n"
+           "@book(odd, author = {Roe, R.}, title = {Parentheses}, year = 2001)\n"
+           "@book{macro, author = {Doe, J.}, title = {A month}, year = {2001}, month = jan}\n")
+    found = parse_bibliography(bib, "t.bib", only=frozenset({"ch", "odd", "macro"}))
+    assert [problem for problem in found.problems if problem.severity == "error"] == []
+    assert sorted(read_by_pybtex) == ["macro", "odd"]
+    by_key = {reference.key: reference for reference in found.references}
+    assert by_key["ch"].work.container_title == "InterViews" and by_key["ch"].work.author[0].last == "Lauvås"
+    assert by_key["odd"].work.issued.year == "2001" and by_key["macro"].work.issued.month == 1
 
 
 @pytest.mark.parametrize("entry", [

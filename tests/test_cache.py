@@ -8,6 +8,8 @@ import hmac
 import json
 import os
 import pickle
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -249,3 +251,24 @@ def test_without_a_key_nothing_is_cached_and_nothing_fails(site: Path, tmp_path:
     cache_file(site).unlink()
     assert pages(site) == clean
     assert not cache_file(site).exists(), "no unsigned cache is written"
+
+
+def test_references_taken_from_the_cache_load_neither_pybtex_nor_latexcodec(site: Path) -> None:
+    """Both are imported only to read an entry: a build whose entries all come from the cache
+    (formatted, accents decoded) spends no time importing them."""
+    build_site(site)
+    probe = "\n".join([
+        "import sys",
+        "from pathlib import Path",
+        "from build_tools.citations.bibliography import parse_bibliography",
+        "from build_tools.citations.cache import FormattingCache",
+        "from build_tools.citations.references import ReferenceList",
+        f"cache = FormattingCache.load(Path({str(cache_file(site))!r}))",
+        f"text = Path({str(site / 'refs.bib')!r}).read_text(encoding='utf-8')",
+        "bibliography = parse_bibliography(text, 'refs.bib', frozenset({'kolb1984', 'berg2001'}), cache.references, cache.checked)",
+        "print(ReferenceList(bibliography, cache).html('berg2001'))",
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'pybtex', 'latexcodec'}))",
+    ])
+    shown, imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert "Lauvås" in shown
+    assert imported == "[]"

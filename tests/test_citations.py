@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown
@@ -304,3 +306,20 @@ def test_valid_bibtex_the_line_split_would_cut_wrongly_is_read_whole(only: froze
     assert ReferenceList(bibliography).text("b") == "Doe, J. (2002). Second."
     assert bibliography.get("c") is not None and bibliography.get("c").source.line == 2
     assert {reference.key for reference in bibliography.references} >= (only or {"a", "b", "c", "d"})
+
+
+@pytest.mark.parametrize(("title", "shown"), [("Plain words -- and a dash", "Plain words – and a dash"),
+                                              ("Lauv{\\aa}s's method", "Lauvås’s method")])
+def test_latexcodec_is_imported_only_to_decode_an_accent(title: str, shown: str) -> None:
+    """Building latexcodec's tables takes longer than reading a bibliography that needs none of them."""
+    bib = f"@book{{k, author = {{Doe, J.}}, title = {{{title}}}, year = {{2000}}}}"
+    probe = "\n".join([
+        "import sys",
+        "from build_tools.citations.bibliography import parse_bibliography",
+        "from build_tools.citations.references import ReferenceList",
+        f"print(ReferenceList(parse_bibliography({bib!r}, 'refs.bib')).text('k'))",
+        "print('latexcodec' in sys.modules)",
+    ])
+    text, loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert text == f"Doe, J. (2000). {shown}."
+    assert loaded == str("\\" in title)

@@ -88,6 +88,13 @@ def test_unknown_stage(study: Path) -> None:
             "unknown stage 'handing-ovr' (did you mean 'handing-over'?)") in problems_of(study)
 
 
+def test_an_editors_lock_and_swap_files_are_not_sources(study: Path) -> None:
+    """Emacs' lock file (.#name.md, a dangling link) and a hidden file are no quotations: MkDocs too leaves dotfiles out."""
+    (study / "quotes" / ".#say-it-twice.md").symlink_to("someone@host.12345:1700000000")
+    (study / "quotes" / ".draft.md").write_text("not: [a quotation", encoding="utf-8")
+    assert problems_of(study) == []
+
+
 def test_an_id_too_long_to_name_a_file_is_refused(study: Path) -> None:
     """An id names the page's folder (themes/ID/); file systems refuse names past 255 bytes."""
     path = study / "themes" / "letting-go.md"

@@ -99,6 +99,8 @@ class LivePreview:
         which pages it feeds), ``"site"`` (anything else a build reads) or ``""`` (nothing)."""
         folders, file = self.plugin.folders, Path(path).resolve()
         docs = self.plugin.docs_dir
+        if file.name.startswith(".") or file.name.endswith("~"):
+            return ""  # an editor's swap, lock or backup file: no build reads it
         if file == folders.path(folders.bibliography) or (file.suffix == ".md" and any(
                 file.is_relative_to(folders.path(name)) for name in (folders.content, folders.stages, folders.teaching,
                                                                      folders.themes, folders.quotes))):
@@ -124,7 +126,8 @@ class LivePreview:
             self.site = self.built = None  # nothing rendered again before a whole build (with this plugin) succeeds
             try:
                 self.build_whole()
-            except (Exception, Abort) as error:
+            except (Exception, Abort) as error:  # in the terminal as in the browser; a traceback where it is no message of ours
+                log.error(str(error), exc_info=not isinstance(error, (Abort, PluginError)))
                 return [*problems, *([str(error)] if str(error) not in problems else [])]
             self.site = self.built
             return []

@@ -234,8 +234,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
             if edition:
                 edition.finish(archive)
             else:
-                build_offline_edition(Path(config.config_file_path), archive,
-                                      FirstBuild(self.study, self.renderer.references, self.theme_work))
+                build_offline_edition(Path(config.config_file_path), archive,  # its warnings are the site's: this build judges them
+                                      FirstBuild(self.study, self.renderer.references, self.theme_work), strict=False)
 
     def on_build_error(self, *, error: Exception) -> None:
         edition, self.edition = self.edition, None

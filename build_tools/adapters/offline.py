@@ -12,6 +12,7 @@ Elsewhere it is built after the site, in the same process.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -43,17 +44,19 @@ class FirstBuild(NamedTuple):
     theme_work: ThemeWork
 
 
-def build_offline_edition(config_file: Path, archive: Path | None = None, first_build: FirstBuild | None = None) -> Path:
+def build_offline_edition(config_file: Path, archive: Path | None = None, first_build: FirstBuild | None = None,
+                          strict: bool | None = None) -> Path:
     """Build the site for file:// use and write it to ``archive`` (a .zip with one top folder, named
     as the site names its files; ``STEM-offline.zip`` in the current folder when not given). Right
-    after the site's own build, ``first_build`` spares reading the sources and compiling the theme again."""
+    after the site's own build, ``first_build`` spares reading the sources and compiling the theme
+    again; ``strict``, when given, overrides the configuration's (as ``mkdocs build --no-strict`` does)."""
     with tempfile.TemporaryDirectory() as folder:
         config = load_config(config_file=str(config_file))
         plugin: Any = config.plugins.get("study")
         stem = site_paths(config, plugin.config if isinstance(getattr(plugin, "config", None), StudyConfig) else None).stem
         archive = archive or Path(f"{stem}-offline.zip")
         site = Path(folder) / stem
-        config = load_config(config_file=str(config_file), site_dir=str(site))
+        config = load_config(config_file=str(config_file), site_dir=str(site), strict=strict)
         offline = OfflinePlugin()
         offline.load_config({})
         config.plugins[OFFLINE_PLUGIN] = offline  # the study plugin sees it and builds for file://
@@ -99,16 +102,23 @@ def start_offline_edition(config_file: Path, first_build: FirstBuild) -> Edition
     folder = Path(tempfile.mkdtemp(prefix="offline-edition-"))
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         return EditionInProgress(pid, folder)
     code = 1  # the copy: builds, and leaves without running this process's exit handlers
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # cancelled: its temporary site is removed on the way out
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)  # the site's build says what this one would say again
     try:
-        build_offline_edition(config_file, folder / EDITION, first_build)
+        build_offline_edition(config_file, folder / EDITION, first_build, strict=False)
         code = 0
-    except BaseException as error:  # whatever stops the copy, its parent reports the edition as failed
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C reached the copy with its parent, or the parent cancelled it
+        pass
+    except BaseException as error:  # whatever else stops the copy, its parent reports the edition as failed
         print(f"ERROR   -  the offline edition: {error}", file=sys.stderr)
     finally:
+        if os.getppid() != parent:  # the parent is gone (interrupted): nobody will collect the zip
+            shutil.rmtree(folder, ignore_errors=True)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

@@ -69,6 +69,10 @@ USED_FIELDS = frozenset({
     "addendum", "confidence", "annotation",
 })
 _RANGE_END = re.compile(r"/(-?[0-9]{1,4})")
+_YEAR = re.compile(r"-?[0-9]{1,4}")
+_MONTH_OR_DAY = re.compile(r"[0-9]{1,2}")
+_AND = re.compile(r"\s+and\s+")
+_ESCAPED = re.compile(r"\\([_%&#$~{}])")
 _ISO_DATE = re.compile(r"^\s*(-?[0-9]{1,4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?(?![0-9])")
 
 
@@ -241,7 +245,7 @@ def _jurisdiction(kind: str, genre: str, location: str) -> str:
 
 def _listed(markup: str) -> list[str]:
     """A biblatex list ("A and B") as its items."""
-    return [part.strip() for part in re.split(r"\s+and\s+", markup) if part.strip()] if markup else []
+    return [part.strip() for part in _AND.split(markup) if part.strip()] if markup else []
 
 
 SERIES = {"newseries": "New Series", "oldseries": "Old Series", "newser": "New Series", "oldser": "Old Series"}  # biblatex's keys
@@ -294,7 +298,7 @@ def _date(fields: Mapping[str, str], name: str, prefix: str) -> Date:
     day_written = latex_text(fields.get(f"{prefix}day", "")).strip()
     day = _number(f"{prefix}day", day_written, DAYS_OF_A_MONTH, day_written)
     year_digits = year.replace("–", "-").replace("—", "-")
-    if re.fullmatch(r"-?[0-9]{1,4}", year_digits):
+    if _YEAR.fullmatch(year_digits):
         return Date(year_digits, month, day)
     return Date(literal=year)
 
@@ -303,7 +307,7 @@ def _number(field: str, written: str | None, allowed: range, shown: str) -> int:
     """A month or day as a number: 0 when not given; UnreadableField when not one of ``allowed``."""
     if not written:
         return 0
-    if re.fullmatch(r"[0-9]{1,2}", written) and int(written) in allowed:
+    if _MONTH_OR_DAY.fullmatch(written) and int(written) in allowed:
         return int(written)
     raise UnreadableField(field, f"'{shown[:40]}' is not a date (a month is 1 to 12 or jan to dec, a day 1 to 31)")
 
@@ -335,4 +339,6 @@ def _url(fields: Mapping[str, str], chosen: Mapping[str, str], kind: str) -> str
 def verbatim(value: str) -> str:
     """A value that is not LaTeX text (an address, a DOI, an ISBN): braces and the escapes of
     LaTeX's special characters removed, nothing else changed ("--" and "~" stay)."""
-    return re.sub(r"\\([_%&#$~{}])", r"\1", value.replace("{", "").replace("}", "") if "\\{" not in value else value).strip()
+    if not value:
+        return ""
+    return _ESCAPED.sub(r"\1", value.replace("{", "").replace("}", "") if "\\{" not in value else value).strip()

@@ -3,10 +3,13 @@
 pybtex stops at the first error in a file, so the file is cut into entries at each line that
 starts with ``@`` and each entry is parsed on its own: one broken entry does not hide the next.
 Only the entries a build needs are parsed, and those known from an earlier build are not parsed
-again, so pybtex (:mod:`.bibtex`) is imported only when some entry must be. The entries a build
-does not need are still checked, by :func:`plain_fields` and :func:`plainly_correct` where they
-can vouch for one and by pybtex where they cannot, so the build fails on every entry the check
-fails on, with the same message: the site publishes the whole file.
+again, so pybtex (:mod:`.bibtex`) is imported only when some entry must be. An entry in BibTeX's
+plain, common form (:func:`plain_entry`, differential-tested against pybtex) is made into
+pybtex's entry without pybtex's parser, whose scanner took most of the time of reading the
+entries a build shows; pybtex's parser reads any other. The entries a build does not need are
+still checked, by :func:`plain_fields` and :func:`plainly_correct` where they can vouch for one
+and by pybtex where they cannot, so the build fails on every entry the check fails on, with the
+same message: the site publishes the whole file.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def _braced(depth: int) -> str:
 # Possessive quantifiers: a value that never closes fails at once instead of backtracking.
 _BRACED_VALUE = _braced(4)
 _VALUE = rf'(?:{_BRACED_VALUE}|"[^"{{}}]*+(?:{_BRACED_VALUE}[^"{{}}]*+)*+"|[0-9]++)'
-_PLAIN_HEAD = re.compile(r"[ \t]*@([A-Za-z]++)\{[\w.:+/-]++\s*+")
+_PLAIN_HEAD = re.compile(r"[ \t]*@([A-Za-z]++)\{([\w.:+/-]++)\s*+")
 _PLAIN_TOKEN = re.compile(rf",\s*+([A-Za-z][A-Za-z0-9_-]*+)\s*+=\s*+({_VALUE})\s*+(?:,\s*+\Z)?|[\s\S]")
 _NOT_ENTRIES = ("string", "preamble", "comment")
 _NAME_COMMAS = 2  # "von Last, Jr, First": the most commas pybtex reads in one name
@@ -144,6 +147,20 @@ def plain_fields(text: str, start: int = 0, end: int | None = None) -> dict[str,
     left to pybtex). One regular expression, so that a build can check the thousands of entries it
     does not show for a small fraction of what pybtex takes.
     """
+    found = _plain(text, start, end)
+    return None if found is None else found[2]
+
+
+def plain_entry(text: str, start: int = 0, end: int | None = None) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """The entry ``text[start:end]`` read as :func:`plain_fields` reads it: its type and key and
+    its fields (names and values) as written, in order; None for any other form. What pybtex's
+    parser would make of it, without pybtex's cost (:func:`.bibtex.plain_entry_of`)."""
+    found = _plain(text, start, end)
+    return None if found is None else (found[0].group(1), found[0].group(2), found[1])
+
+
+def _plain(text: str, start: int, end: int | None) -> tuple[re.Match[str], list[tuple[str, str]], dict[str, str]] | None:
+    """The head, the fields as written and the fields by lower-case name of a plain entry."""
     end = len(text) if end is None else end
     head = _PLAIN_HEAD.match(text, start, end)
     if head is None or head.group(1).lower() in _NOT_ENTRIES:
@@ -159,7 +176,7 @@ def plain_fields(text: str, start: int = 0, end: int | None = None) -> dict[str,
         names = fields.get(role)
         if names and names.count(",") > _NAME_COMMAS and _CROWDED_NAME.search(names, 1, len(names) - 1):
             return None
-    return fields
+    return head, tokens, fields
 
 
 def read_value(written: str) -> str:
@@ -487,7 +504,7 @@ class _Reader:
     def read(self, source: str, line: int, key: str, kind: str) -> tuple[dict[str, Entry] | None, list[Reference], list[Problem]]:
         """The chunk's entries (None if it does not parse), their references, and every problem with them."""
         from .biblatex import UnreadableField
-        from .bibtex import EntryParser, check_entry, reference_from_entry
+        from .bibtex import check_entry, reference_from_entry
 
         if len(source) > MAX_ENTRY:
             return None, [], [Problem(self.path, line, f"'{excerpt(key)}' is {len(source):,} characters long: an entry of more "
@@ -499,9 +516,7 @@ class _Reader:
                                                            "(macros joined with '#'): no reference needs that")]
             if kind == "string":
                 self.macro_sizes[key.lower()] = size
-        if self.parser is None:
-            self.parser = EntryParser()
-        entries, problem = self.parser.entries(source, self.path, line, key)
+        entries, problem = self._entries(source, line, key)
         if problem is not None:
             return None, [], [problem]
         problems = [Problem(self.path, line, _SHAPE)] if not entries and kind != "string" else []
@@ -526,12 +541,22 @@ class _Reader:
 
     def fields(self, text: str, chunk: Chunk) -> tuple[str, dict[str, str]] | None:
         """The type and fields of the entry in ``chunk`` (None if it does not parse)."""
-        from .bibtex import EntryParser
-
         line, _, key, start, end = chunk
-        if self.parser is None:
-            self.parser = EntryParser()
-        entries, problem = self.parser.entries(text[start:end], self.path, line, key)
+        entries, problem = self._entries(text[start:end], line, key)
         if problem is not None or key not in entries:
             return None
         return entries[key].type, dict(entries[key].fields)
+
+    def _entries(self, source: str, line: int, key: str) -> tuple[dict[str, Entry], Problem | None]:
+        """The entries of a chunk as pybtex's parser reads them, or why it is malformed. An entry in
+        the plain form (:func:`plain_entry`) is made into pybtex's entry without pybtex's parser,
+        whose scanner takes most of the time of reading the entries a build shows."""
+        from .bibtex import EntryParser, plain_entry_of
+
+        plain = plain_entry(source)
+        if plain is not None:
+            kind, plain_key, fields = plain
+            return {plain_key: plain_entry_of(kind, fields)}, None
+        if self.parser is None:
+            self.parser = EntryParser()
+        return self.parser.entries(source, self.path, line, key)

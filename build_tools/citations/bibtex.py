@@ -1,4 +1,5 @@
-"""pybtex at the edge: parse one BibTeX entry, decode LaTeX, and turn entries into the model.
+"""pybtex at the edge: parse one BibTeX entry (or make pybtex's entry of one read in the plain
+form), decode LaTeX, and turn entries into the model.
 
 Kept apart from :mod:`.bibliography` so that pybtex is imported only when an entry has to be
 parsed or formatted: a build whose entries are all known from its cache never loads it.
@@ -19,7 +20,7 @@ from ..locations import Location
 from ..problems import Problem, excerpt
 from ..urls import link_errors
 from .biblatex import FIELD_ALIASES, USED_FIELDS, work_from_fields
-from .bibliography import simple_text
+from .bibliography import read_value, simple_text
 from .fields import unshown_field
 from .latex import latex_text as latex_plain
 from .model import CONFIDENCE_LEVELS, Reference
@@ -51,6 +52,12 @@ class EntryParser(Parser):
             return {}, Problem(path, line, f"malformed BibTeX: {error}")
 
 
+def plain_entry_of(kind: str, fields: list[tuple[str, str]]) -> Entry:
+    """pybtex's entry of one read by :func:`.bibliography.plain_entry` (its type and its fields as
+    written): what pybtex's parser makes of the same text, type, fields and values alike."""
+    return Entry(kind, [(name, read_value(value)) for name, value in fields])
+
+
 def reference_from_entry(key: str, entry: Entry, location: Location = Location("", 0),
                          fields: Mapping[str, str] | None = None) -> Reference:
     """The model of one pybtex entry (with ``fields``, those inherited by crossref as well);
@@ -78,14 +85,17 @@ def check_entry(reference: Reference, entry: Entry, source: str) -> list[Problem
                                                         f"{', '.join(CONFIDENCE_LEVELS)}, not '{excerpt(given)}'"))
     if not reference.creators and not reference.title and not reference.work.members and entry.type.lower() != "xdata":
         problems.append(Problem(where.path, where.line, f"entry '{excerpt(reference.key)}' has no author, editor or title to cite it by"))
+    links = link_errors(entry.fields)
+    unshown = [name for name in entry.fields if FIELD_ALIASES.get(name.lower(), name.lower()) not in USED_FIELDS]
+    if not links and not unshown:  # most entries: no field to place on its line
+        return problems
     positions = field_positions(source)
-    for name, message in link_errors(entry.fields).items():
+    for name, message in links.items():
         line, column = positions.get(name.lower(), (0, 1))
         problems.append(Problem(where.path, where.line + line, f"entry '{excerpt(reference.key)}': {name}: {message}", column=column))
-    for name in entry.fields:
-        if FIELD_ALIASES.get(name.lower(), name.lower()) not in USED_FIELDS:
-            line, column = positions.get(name.lower(), (0, 1))
-            problems.append(Problem(where.path, where.line + line, unshown_field("entry", reference.key, name.lower()), "notice", column))
+    for name in unshown:
+        line, column = positions.get(name.lower(), (0, 1))
+        problems.append(Problem(where.path, where.line + line, unshown_field("entry", reference.key, name.lower()), "notice", column))
     return problems
 
 

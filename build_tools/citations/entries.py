@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from ..urls import DOI_RESOLVER, bare_doi, entry_link
 from .model import Date, Name, Work
@@ -71,14 +72,16 @@ def _sentences(elements: Elements, link: tuple[Run, ...], original: tuple[Run, .
 def _merged(parts: list[Run]) -> tuple[Run, ...]:
     """Neighbouring runs of one style as one run."""
     merged: list[Run] = []
+    last_style = None
     for run in parts:
         if not run.text:
             continue
-        if merged and _style(merged[-1]) == _style(run):
-            last = merged[-1]
-            merged[-1] = Run(last.text + run.text, *_style(last))
+        style = _style(run)
+        if merged and style == last_style:
+            merged[-1] = Run(merged[-1].text + run.text, *style)
         else:
             merged.append(run)
+            last_style = style
     return tuple(merged)
 
 
@@ -128,6 +131,7 @@ def name_list(names: tuple[Name, ...], initials_first: bool = False) -> str:
     return ", ".join(others) + ", & " + last
 
 
+@lru_cache(maxsize=8192)  # the same people are named in entry after entry
 def person(name: Name, initials_first: bool = False) -> str:
     """"van Manen, M.", "Manen, M. van" (a particle that drops), "Doe, J., Jr."; "M. van Manen"."""
     initials = name.initials

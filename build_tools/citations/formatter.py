@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from jinja2 import Template
 from markupsafe import Markup
 
 from ..sanitizer import clean_html
@@ -26,13 +27,19 @@ class CitationFormatter:
         self.references_href = references_href  # where a citation's link leads: the reference list
         self.env = templates("build_tools.citations").overlay()
         self.env.globals["reference_anchor"] = reference_anchor
+        self._templates: dict[str, Template] = {}  # each looked up once: Jinja checks its file at every lookup
+
+    def _template(self, name: str) -> Template:
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
 
     def html(self, citation: Citation, references_href: str, number: Callable[[str], str] | None = None) -> str:
         """The citation's HTML; ``number(key)`` gives each link its anchor (``cite-<key>-<n>``). A
         set (biblatex's ``@set``) is cited as its members."""
         citation = self.references.expanded(citation)
         labels = self.references.labels
-        template = self.env.get_template("citation.html.j2")
+        template = self._template("citation.html.j2")
         if not is_known(citation, labels):
             unknown = [item.key for item in citation.items if item.key not in labels]
             return template.render(unknown=unknown, narrative=citation.narrative, links=[], href=references_href, titles={})
@@ -77,10 +84,10 @@ class CitationFormatter:
         kept for the next build.
         """
         references = self.references
-        targets = {citing.uri: href(citing.uri, "") for places in cited_in.values() for citing in places}
+        targets = {uri: href(uri, "") for uri in {citing.uri for places in cited_in.values() for citing in places}}
         key = digest_of(references.state, "full", *(f"{key}={cited_in.get(key)!r}" for key in sorted(keys)),
                         *(f"{uri}={url}" for uri, url in sorted(targets.items())))
-        return references.cache.render(key, lambda: clean_html(self.env.get_template("references_full.html.j2").render(
+        return references.cache.render(key, lambda: clean_html(self._template("references_full.html.j2").render(
             entries=[(reference, Markup(references.html(reference.key))) for reference in references.ordered(keys)],
             cited_in=cited_in, href=href)))
 
@@ -99,7 +106,7 @@ class CitationFormatter:
         def render_list() -> str:
             entries = [(reference, Markup(references.html(reference.key)), self._narrative(reference.key), cited.get(reference.key, ()))
                        for reference in references.ordered(set(cited))]
-            return clean_html(self.env.get_template("reference_list.html.j2").render(entries=entries, entry_anchor=entry_anchor))
+            return clean_html(self._template("reference_list.html.j2").render(entries=entries, entry_anchor=entry_anchor))
 
         key = digest_of(references.state, "page", *(f"{entry_anchor(key)}={cited[key]!r}" for key in sorted(cited)))
         return references.cache.render(key, render_list)

@@ -1,9 +1,9 @@
 """LaTeX in a BibTeX value, read into text with its formatting (:mod:`.richtext` markup).
 
-Accents and symbols are decoded by latexcodec; formatting commands (LaTeX's and biblatex's:
-``\\emph``, ``\\mkbibemph``, ``\\mkbibquote``, ``\\textsc``, ``\\url``, ...) become formatting or
-plain text; braces that are not a command's argument keep their text's case, as BibTeX's do. An
-unknown command leaves its argument's text: no backslash ever reaches a page.
+Accents and symbols are decoded by latexcodec (imported when first needed); formatting commands
+(LaTeX's and biblatex's: ``\\emph``, ``\\mkbibemph``, ``\\mkbibquote``, ``\\textsc``, ``\\url``, ...)
+become formatting or plain text; braces that are not a command's argument keep their text's case,
+as BibTeX's do. An unknown command leaves its argument's text: no backslash ever reaches a page.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import codecs
 import re
 from functools import lru_cache
 from typing import cast
-
-import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 
 from .richtext import plain, text_markup
 
@@ -181,7 +179,11 @@ def _accent(accent: str, tokens: list[Token], index: int) -> tuple[str, int]:
 
 
 def _decode(latex: str) -> str:
-    """latexcodec's reading of accents and symbols (its codec takes text, which typeshed does not know)."""
+    """latexcodec's reading of accents and symbols (its codec takes text, which typeshed does not know).
+    Imported on first use, which registers the "ulatex" codec: building its tables takes longer than
+    a build that decodes no accent (one whose references all come from the cache) spends on LaTeX."""
+    import latexcodec  # noqa: F401
+
     return cast(str, codecs.decode(latex, "ulatex"))  # type: ignore[call-overload]
 
 

@@ -6,6 +6,7 @@ Free of the study and of MkDocs: any Markdown text can cite works of any bibliog
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, get_args
 
 from ..locations import Location
@@ -36,7 +37,12 @@ class Name:
     @property
     def initials(self) -> str:
         """"Per-Gunnar" and "P.-G." both give "P.-G."; "Elliot G." gives "E. G."."""
-        return " ".join("-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in self.first.split())
+        return _initials(self.first)
+
+
+@lru_cache(maxsize=8192)  # given names recur across a bibliography, and each is asked for often
+def _initials(first: str) -> str:
+    return " ".join("-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in first.split())
 
 
 @dataclass(frozen=True, slots=True)

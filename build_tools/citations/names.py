@@ -23,6 +23,8 @@ class UnreadableName(ValueError):
 
 def split_names(value: str) -> list[str]:
     """A name list cut at " and " outside braces."""
+    if "{" not in value and "}" not in value:  # no braces (most lists): every " and " cuts
+        return [name.strip() for name in _AND.split(value) if name.strip()]
     names, depth, start = [], 0, 0
     index = 0
     while index < len(value):

@@ -79,6 +79,8 @@ def runs(markup: str) -> tuple[Run, ...]:
 
 def plain(markup: str) -> str:
     """The text alone."""
+    if "<" not in markup and "&" not in markup:  # no tag, no entity: the markup is its text (most fields)
+        return markup
     return "".join(run.text for run in runs(markup))
 
 
@@ -114,13 +116,14 @@ def sentence_case(markup: str) -> str:
             lead, core, trail = _punctuated(word.group())
             if starts and core:
                 core = core[0].upper() + core[1:] if core[0].islower() and not _has_inner_capital(core) else core
-            elif core and _LOWER_WORD.fullmatch(core) and not _is_single_capital(core):
+            elif core and core[0].isupper() and _LOWER_WORD.fullmatch(core) and not _is_single_capital(core):
                 core = core.lower()
             pieces.append(lead + core + trail)
             starts = word.group().endswith(_SENTENCE_END)
             position = word.end()
         pieces.append(text[position:])
-        result.append(replace(run, text="".join(pieces)))
+        changed = "".join(pieces)
+        result.append(run if changed == text else replace(run, text=changed))
     return markup_of(tuple(result))
 
 

@@ -200,6 +200,8 @@ def _read_folder(folders: SourceFolders, folder: str, problems: list[Problem], r
         return []
     documents = []
     for path in sorted(directory.rglob("*.md") if recursive else directory.glob("*.md")):
+        if any(part.startswith(".") for part in path.relative_to(directory).parts):
+            continue  # an editor's lock or swap file (Emacs' .#name.md), as MkDocs leaves dotfiles out of a site
         shown = display_path(path, folders.root)
         if any(_is_within(shown, posixpath.normpath(other)) for other in skip):
             continue

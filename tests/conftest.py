@@ -9,7 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import BUILD_DATE, CHROMIUM, EDIT_URL, PageReader, build_site, chromium, copy_study, load_real_study, soup, theme_work_shared
+from helpers import (
+    BUILD_DATE,
+    CHROMIUM,
+    EDIT_URL,
+    PageReader,
+    build_site,
+    chromium,
+    copy_study,
+    load_real_study,
+    served,
+    soup,
+    theme_work_shared,
+)
 
 from build_tools.model import Study
 
@@ -21,6 +33,16 @@ def browser() -> Iterator[Any]:
         pytest.skip("Debian's chromium is not installed: run tests/setup-browser")
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The session's build served over HTTP, for the tests that read it in Chromium."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed: run tests/setup-browser")
+    pytest.importorskip("playwright.sync_api")
+    with served(built_site) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True, scope="session")

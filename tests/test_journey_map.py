@@ -10,17 +10,14 @@ in Debian's Chromium on the real study and on a second study whose labels are lo
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, ROOT, build_site, edit, soup
+from helpers import ROOT, build_site, edit, served, soup
 
 from build_tools.model import Study
 from build_tools.site.journey_map import SMALLEST_TEXT, arrange, text_width_of, wrap
@@ -140,25 +137,6 @@ def test_the_figure_offers_both_maps_and_their_size_for_the_container_query(buil
 
 # In the browser.
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def serve(folder: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed: run tests/setup-browser")
-    pytest.importorskip("playwright.sync_api")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    yield from serve(built_site)
-
 
 @pytest.fixture(scope="module")
 def long_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -168,7 +146,8 @@ def long_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         path = project / "themes" / f"{theme}.md"
         old = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("label: "))
         edit(path, old, f"label: {label}")
-    yield from serve(build_site(project))
+    with served(build_site(project)) as url:
+        yield url
 
 
 # What the visible map measures: the size of each text in CSS px, the boxes of texts (and stops)

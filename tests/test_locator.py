@@ -9,18 +9,15 @@ phone's, a tablet's and a laptop's width, and run axe on it in light and dark.
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from helpers import CHROMIUM, ROOT, build_site, edit, soup, words
+from helpers import ROOT, build_site, edit, served, soup, words
 
 from build_tools.model import Stage, Study, Theme
 from build_tools.sources.folders import SourceFolders
@@ -127,30 +124,11 @@ def test_any_study_gets_its_own_locator(second_site: tuple[Path, Study]) -> None
 
 # In the browser.
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def serve(site: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed: run tests/setup-browser")
-    pytest.importorskip("playwright.sync_api")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    yield from serve(built_site)
-
 
 @pytest.fixture(scope="module")
 def second_url(second_site: tuple[Path, Study]) -> Iterator[str]:
-    yield from serve(second_site[0])
+    with served(second_site[0]) as url:
+        yield url
 
 
 # The locator as laid out: its box, whether its line is cut short, where its "Stage N" ends, and each link.

@@ -10,15 +10,12 @@ from __future__ import annotations
 import functools
 import io
 import re
-import threading
-from collections.abc import Iterator
 from dataclasses import replace
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, ROOT, PageReader, load_real_study
+from helpers import ROOT, PageReader, load_real_study
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
@@ -35,22 +32,6 @@ SCREEN_ONLY = ("Permalink", "All quotations", "Select a theme to read it", "Copy
 A4 = (595.3, 841.9)  # points
 PRINTED_AREA = {"width": 673, "height": 1009}  # CSS pixels: A4 less the margins of study.css's @page (16 mm, 15 mm)
 
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed: run tests/setup-browser")
-    pytest.importorskip("playwright.sync_api")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
 
 
 def printed(browser: Any, url: str, scheme: str = "light") -> tuple[PdfReader, Any]:

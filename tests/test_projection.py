@@ -8,19 +8,16 @@ The first tests read the shared build's HTML; the others drive Debian's Chromium
 
 from __future__ import annotations
 
-import functools
 import io
 import shutil
-import threading
 import unicodedata
 import zipfile
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, ROOT, PageReader, edit, words
+from helpers import LAYOUT_SHIFT, ROOT, PageReader, edit, words
 
 from build_tools.citations.references import ReferenceList
 from build_tools.model import Study, Theme
@@ -104,22 +101,6 @@ def test_only_the_projection_pages_load_the_decks_script(built_site: Path) -> No
 
 # In the browser.
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed: run tests/setup-browser")
-    pytest.importorskip("playwright.sync_api")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-
 
 @pytest.fixture
 def open_page(browser: Any) -> Iterator[Any]:
@@ -178,16 +159,6 @@ def test_every_slide_of_every_projection_fits_the_screen_with_no_chrome(open_pag
     # Large type whatever the length: the longest quotation too, from the back of a room; the short ones larger still.
     assert min(fonts) >= 0.05 * height, fonts
     assert max(fonts) >= 0.075 * height, fonts
-
-
-# The layout shifts of the page's load, summed as Cumulative Layout Shift sums them (without user input).
-LAYOUT_SHIFT = """() => new Promise(done => {
-  let total = 0;
-  new PerformanceObserver(list => {
-    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
-  }).observe({type: "layout-shift", buffered: true});
-  setTimeout(() => done(total), 500);
-})"""
 
 
 def test_a_slide_is_shown_once_it_fits_and_nothing_moves_as_the_deck_loads(open_page: Any, site_url: str) -> None:

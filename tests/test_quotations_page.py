@@ -3,44 +3,22 @@ moves nothing, and each quotation carries the number the teaching notes cite it 
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, PageReader, resolve
+from helpers import CHROMIUM, LAYOUT_SHIFT, PageReader, resolve
 
 from build_tools.model import Study
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run tests/setup-browser")
 
-# The layout shifts of the page's load, summed as Cumulative Layout Shift sums them (without user input).
-LAYOUT_SHIFT = """() => new Promise(done => {
-  let total = 0;
-  new PerformanceObserver(list => {
-    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
-  }).observe({type: "layout-shift", buffered: true});
-  setTimeout(() => done(total), 500);
-})"""
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
-def quotations_url(built_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/quotations/"
-    server.shutdown()
+def quotations_url(site_url: str) -> str:
+    return site_url + "quotations/"
 
 
 def _page(browser: Any, width: int, **options: Any) -> Any:

@@ -8,18 +8,14 @@ The first tests read the shared build's HTML as assistive technology is given it
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections import Counter
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from helpers import CHROMIUM, ROOT, PageReader, build_site, copy_study, resolve, words
+from helpers import ROOT, PageReader, build_site, copy_study, resolve, words
 from mkdocs.config import load_config
 
 from build_tools.model import Study
@@ -113,22 +109,6 @@ def test_no_edit_button_without_an_edit_address(tmp_path: Path, monkeypatch: pyt
 
 
 # In the browser.
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed: run tests/setup-browser")
-    pytest.importorskip("playwright.sync_api")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
 
 
 BACK_LINKS = '.references a[href^="#cite-"]'

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -84,11 +85,13 @@ class Served:
         with urllib.request.urlopen(f"{self.url}livereload/{epoch}/1", timeout=60) as response:  # answers once a build is done
             latest = int(response.read())
         assert latest > epoch, "the server built nothing after the change"
-        while True:  # one save may come as events far enough apart for two builds
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # one save may come as events far enough apart for two builds
             time.sleep(0.3)
             if self.epoch() == latest:
                 return
             latest = self.epoch()
+        raise AssertionError("the server keeps building: its builds are changes to it")
 
     def folder(self) -> Path:
         (site,) = self.temporary.glob("mkdocs_*")
@@ -177,6 +180,78 @@ def test_the_served_site_is_always_a_clean_build(project: Path, served: Served, 
     assert "themes/beating-around-the-bush.md" in rendered[-1].split(", ")
     assert "Building the whole site: pages were added, removed, renamed, moved or given other settings" in log  # the label
     assert "Building the whole site: the works cited changed" in log
+
+
+def test_the_preview_follows_folders_and_files_made_anew(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source folder missing when serving began, made later; folders replaced by a copy (as a
+    ``git checkout`` or a synchronising tool does, the old ones moved away); the bibliography saved
+    by writing another file and renaming it over (as vim does); a file touched. Each is built, and
+    so is each later edit in them: every watch follows what is there now."""
+    quotes, content = project / "quotes", project / "content"
+    edit(project / "mkdocs.yml", "      file_stem: balint-journey\n", "      file_stem: balint-journey\n      teaching: notes\n")
+    (content / "teaching").rename(project / "notes.later")  # the teaching notes' folder is not there yet
+    served = Served(project, tmp_path / "tmp")
+    try:
+        served.after(lambda: (project / "notes.later").rename(project / "notes"))
+        assert served.get("handouts/coming-home/")[0] == 200
+        served.after(lambda: edit(project / "notes" / "coming-home.md", "What can a group see", "What may a group see"))
+        assert b"What may a group see" in served.get("handouts/coming-home/")[1]
+
+        def replace(folder: Path) -> None:
+            folder.rename(folder.with_name(folder.name + ".old"))
+            shutil.copytree(folder.with_name(folder.name + ".old"), folder)
+
+        served.after(lambda: replace(quotes))
+        served.after(lambda: edit(quotes / "naked.md", "Gentle encounters", "Gentle meetings"))
+        assert b"Gentle meetings" in served.get("themes/never-learn-enough/")[1]
+        served.after(lambda: replace(content))  # the docs folder, which MkDocs watches too
+        served.after(lambda: edit(content / "discussion.md", "Balint", "Balint's"))
+        assert_served_as_built(served, project, monkeypatch)
+
+        def save_by_renaming(path: Path, old: str, new: str) -> None:
+            saved = path.with_name(path.name + ".new")
+            saved.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+            saved.replace(path)
+
+        bibliography = project / "bibliography.bib"
+        served.after(lambda: save_by_renaming(bibliography, "year       = {1957}", "year       = {1958}"))
+        assert b"1958" in served.get("references/")[1]
+        served.after(lambda: save_by_renaming(quotes / "naked.md", "Gentle meetings", "Gentle encounters"))
+        served.after(lambda: os.utime(quotes / "taboo.md"))  # built again, as MkDocs' polling does on a file's new time
+        assert_served_as_built(served, project, monkeypatch)
+    finally:
+        log = served.stop()
+    assert "Traceback" not in log, log
+
+
+def test_a_failed_build_is_shown_once_and_only_when_it_stands(project: Path, served: Served,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two saves 50 ms apart (a theme showing a new quotation, then the quotation) build the site,
+    with no error between them in the terminal or the browser. A warning (strict mode: the build
+    fails) is logged once, not once by the pages rendered again and once more by the whole build,
+    and shown in the browser until mended."""
+    quotes, themes, discussion = project / "quotes", project / "themes", project / "content" / "discussion.md"
+
+    def add_quotation() -> None:  # the theme saved first: for 50 ms it shows a quotation that is not there
+        edit(themes / "never-learn-enough.md", "{{< quote naked >}}", "{{< quote naked >}}\n\n{{< quote first-step >}}")
+        time.sleep(0.05)
+        (quotes / "first-step.md").write_text("---\nid: first-step\ntheme: never-learn-enough\norder: 3\n---\n\n"
+                                              "We took the first step together.\n", encoding="utf-8")
+
+    served.after(add_quotation)
+    assert b"We took the first step together." in served.get("themes/never-learn-enough/")[1]
+    assert "ERROR" not in served.log.read_text(encoding="utf-8")
+    assert_served_as_built(served, project, monkeypatch)
+
+    served.after(lambda: edit(discussion, "Balint", "Balint ([see](nowhere.md))"))
+    status, body = served.get("discussion/")
+    assert status == 500 and b"contains a link &#39;nowhere.md&#39;" in body
+    served.after(lambda: edit(discussion, "Balint ([see](nowhere.md))", "Balint"))
+    assert served.get("discussion/")[0] == 200
+    assert_served_as_built(served, project, monkeypatch)
+    log = served.stop()
+    assert log.count("Doc file 'discussion.md' contains a link 'nowhere.md'") == 1, log
+    assert log.count("Aborted with 2 warnings in strict mode!") == 1, log
 
 
 def test_a_quotation_feeds_the_pages_that_show_it(project: Path) -> None:

@@ -11,15 +11,22 @@ configuration, navigation, files and templates; the generated files that changed
 index are written again. Anything else (``mkdocs.yml``, the theme, a file the docs folder
 publishes, a new page or title, the works cited, a plugin other than search), and anything that
 fails on the way, is MkDocs' own whole build. A build that fails is shown on every page the browser
-asks for, as the terminal shows it, until a change mends it.
+asks for, as the terminal shows it, until a change mends it; but not while changes keep coming
+(the next save may mend it), and never with the warnings of a rendering given up for a whole build,
+which logs its own.
+
+A watched folder made anew (a ``git checkout``, a folder copied back, a folder that was missing)
+is another folder to the system: the watch of the folder holding it sees it come, and its own watch
+is started again before the next build reads it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +43,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from watchdog import events
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from ..site.plan import SiteChanges, SitePlan, site_changes
 from ..templating import templates
@@ -47,10 +55,13 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 SETTLE = 0.02  # seconds without events before a build: an editor's save is a few events within a millisecond or two
-# What a save does; not opening or closing a file to read it (every build reads every source).
-EVENTS: list[type[events.FileSystemEvent]] = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent,
-                                              events.FileMovedEvent, events.DirCreatedEvent, events.DirDeletedEvent,
-                                              events.DirMovedEvent]
+QUIET = 0.1  # seconds without events before a failed build is shown (MkDocs waits as long before any build)
+# What a save does, and a touch (MkDocs' polling sees the new time); not opening or closing a file to read it (every
+# build reads every source). One list for every watch: watchdog gives the watches of an observer one inotify
+# descriptor, where a folder watched again with other events has its first watch's events replaced.
+EVENTS: list[type[events.FileSystemEvent]] = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileAttribEvent,
+                                              events.FileDeletedEvent, events.FileMovedEvent, events.DirCreatedEvent,
+                                              events.DirDeletedEvent, events.DirMovedEvent]
 
 
 @dataclass
@@ -87,10 +98,11 @@ class LivePreview:
             self.built.env = env
 
     def serve(self, server: LiveReloadServer, builder: Callable[[], None], folders: Iterable[Path]) -> PreviewServer:
-        """The server of the session, in place of MkDocs' (after its first build, which succeeded)."""
+        """The server of the session, in place of MkDocs' (after its first build, which succeeded),
+        watching ``folders`` and the sources not there yet (watched from when they are made)."""
         self.site, self.build_whole = self.built, builder
         preview = PreviewServer(server, self)
-        for path in folders:
+        for path in dict.fromkeys([*folders, *self.plugin.folders.sources()]):
             preview.watch(str(path))
         return preview
 
@@ -98,9 +110,13 @@ class LivePreview:
         """What a change to ``path`` feeds: ``"study"`` (a source the study reads: the plan knows
         which pages it feeds), ``"site"`` (anything else a build reads) or ``""`` (nothing)."""
         folders, file = self.plugin.folders, Path(path).resolve()
-        docs = self.plugin.docs_dir
-        if file.name.startswith(".") or file.name.endswith("~"):
-            return ""  # an editor's swap, lock or backup file: no build reads it
+        docs, root = self.plugin.docs_dir, folders.root.resolve()
+        if any(part.startswith(".") for part in (file.relative_to(root).parts if file.is_relative_to(root) else [file.name])) \
+                or file.name.endswith("~"):
+            return ""  # an editor's swap, lock or backup file, or in a hidden folder (the build's cache): no build reads it
+        if file in {folders.path(name).resolve() for name in (folders.content, folders.stages, folders.teaching,
+                                                              folders.themes, folders.quotes)}:
+            return "site"  # a source folder itself made, moved or removed: anything in it may have changed
         if file == folders.path(folders.bibliography) or (file.suffix == ".md" and any(
                 file.is_relative_to(folders.path(name)) for name in (folders.content, folders.stages, folders.teaching,
                                                                      folders.themes, folders.quotes))):
@@ -109,28 +125,30 @@ class LivePreview:
             return "site"
         return ""  # beside the themes and quotations: no build reads it
 
-    def rebuild(self, changed: frozenset[str]) -> list[str]:
+    def rebuild(self, changed: frozenset[str]) -> bool:
         """Shows a change of the files ``changed``: the pages it feeds rendered again, or the whole
-        site built again. Returns what went wrong, as the terminal shows it (nothing when all went well)."""
+        site built again. Returns whether it succeeded; what went wrong is logged."""
         log.debug(f"Changed: {', '.join(sorted(changed))}")
-        with _logged_problems() as problems:
+        outcome: bool | None = None  # rendered again, failed, or left to a whole build
+        with _HeldBack() as attempt:  # what a whole build meets again, it logs itself
             try:
-                if self._render_changes(changed):
-                    return []
+                outcome = self._render_changes(changed) or None
             except PluginError as error:  # the sources' problems, found before anything is written: the last build stands
                 log.error(str(error))
-                return problems
+                outcome = False
             except (Exception, Abort) as error:  # the whole build meets it again, and reports it as MkDocs does
                 log.debug(f"Rendering again failed ({error}): building the whole site")
-            problems.clear()
-            self.site = self.built = None  # nothing rendered again before a whole build (with this plugin) succeeds
-            try:
-                self.build_whole()
-            except (Exception, Abort) as error:  # in the terminal as in the browser; a traceback where it is no message of ours
-                log.error(str(error), exc_info=not isinstance(error, (Abort, PluginError)))
-                return [*problems, *([str(error)] if str(error) not in problems else [])]
-            self.site = self.built
-            return []
+        if outcome is not None:
+            _log_again(attempt)
+            return outcome
+        self.site = self.built = None  # nothing rendered again before a whole build (with this plugin) succeeds
+        try:
+            self.build_whole()
+        except (Exception, Abort) as error:  # in the terminal as in the browser; a traceback where it is no message of ours
+            log.error(str(error), exc_info=not isinstance(error, (Abort, PluginError)))
+            return False
+        self.site = self.built
+        return True
 
     def _render_changes(self, changed: frozenset[str]) -> bool:
         """Renders again the pages a change of the files ``changed`` feeds; False when the whole site must be built."""
@@ -227,17 +245,46 @@ def _strict(config: MkDocsConfig) -> Iterator[None]:
         logging.getLogger("mkdocs").removeHandler(counter)
 
 
-@contextmanager
-def _logged_problems() -> Iterator[list[str]]:
-    """What MkDocs and the plugins log as warnings and errors meanwhile, for the browser."""
-    problems: list[str] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = lambda record: problems.append(record.getMessage())  # type: ignore[method-assign]
-    logging.getLogger("mkdocs").addHandler(handler)
-    try:
-        yield problems
-    finally:
-        logging.getLogger("mkdocs").removeHandler(handler)
+class _HeldBack(logging.Handler):
+    """The warnings and errors MkDocs and the plugins log meanwhile (through the ``mkdocs`` logger),
+    held back from where they go (the terminal, or an outer holder) for the caller to log again
+    (:func:`_log_again`) or drop; anything less passes on at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.logger = logging.getLogger("mkdocs")
+        self.records: list[logging.LogRecord] = []
+        self.handlers: list[logging.Handler] = []
+        self.propagate = True
+
+    def __enter__(self) -> list[logging.LogRecord]:
+        self.handlers, self.propagate = list(self.logger.handlers), self.logger.propagate
+        for handler in self.handlers:
+            self.logger.removeHandler(handler)
+        self.logger.addHandler(self)
+        self.logger.propagate = False
+        return self.records
+
+    def __exit__(self, *exception: object) -> None:
+        self.logger.removeHandler(self)
+        for handler in self.handlers:
+            self.logger.addHandler(handler)
+        self.logger.propagate = self.propagate
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            self.records.append(record)
+            return
+        for handler in self.handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+        if self.propagate and self.logger.parent:
+            self.logger.parent.callHandlers(record)
+
+
+def _log_again(records: Iterable[logging.LogRecord]) -> None:
+    for record in records:
+        logging.getLogger(record.name).handle(record)
 
 
 class PreviewServer(LiveReloadServer):
@@ -255,41 +302,88 @@ class PreviewServer(LiveReloadServer):
         self.build_delay = SETTLE
         self.preview = preview
         self.changed: set[str] = set()
+        self.moved: set[str] = set()  # watched folders made, moved or removed since the last build: watched again before it
         self.problems: list[str] = []
-        self.handlers: dict[str, tuple[events.FileSystemEventHandler, Any]] = {}
+        self.watches: dict[tuple[str, bool], list[_Changes]] = {}  # by the folder watched and whether its subfolders are
+        self.watching = threading.Lock()
         for path in getattr(server, "_watched_paths", {}):  # what MkDocs watches: the docs folder, mkdocs.yml, ...
             self.watch(path)
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        """Watches ``path`` through the folder holding it (for the path itself: a file saved by
+        replacing it, a folder made, moved or removed) and, while it is a folder, through its own
+        watch (for what is in it)."""
         path = os.path.abspath(path)
         self._watched_paths[path] = self._watched_paths.get(path, 0) + 1  # MkDocs injects its script while any is watched
-        if path in self.handlers:
+        if self._watched_paths[path] > 1:
             return
-        folder = path if os.path.isdir(path) else os.path.dirname(path)  # a file: its folder, as editors save by replacing it
-        handler = _Changes(self, None if folder == path else path)
-        watch = self.observer.schedule(handler, folder, recursive=recursive and folder == path, event_filter=EVENTS)
-        self.handlers[path] = (handler, watch)
+        with self.watching:
+            for folder, subfolders, handler in ((os.path.dirname(path), False, _Changes(self, path, itself=True)),
+                                                (path, recursive, _Changes(self, path, itself=False))):
+                self.watches.setdefault((folder, subfolders), []).append(handler)
+                if os.path.isdir(folder):
+                    self.observer.schedule(handler, folder, recursive=subfolders, event_filter=EVENTS)
 
     def unwatch(self, path: str) -> None:
         path = os.path.abspath(path)
         self._watched_paths[path] -= 1
         if self._watched_paths[path] <= 0:
             del self._watched_paths[path]
-            self.observer.remove_handler_for_watch(*self.handlers.pop(path))
+            with self.watching:
+                for (folder, subfolders), handlers in self.watches.items():
+                    for handler in [handler for handler in handlers if handler.path == path]:
+                        handlers.remove(handler)
+                        with suppress(KeyError):  # never scheduled: the folder was missing
+                            self.observer.remove_handler_for_watch(handler, _observed(folder, subfolders))
 
-    def changes(self, paths: Iterable[str]) -> None:
-        """Files changed: a build follows once no more change for a moment."""
-        fed = {path for path in paths if self.preview.feeds(path)}
+    def _watch_again(self, moved: Iterable[str]) -> None:
+        """The watches of the folders ``moved`` and of those in them started again, on what is
+        there now: a watch follows the folder it began with, wherever it goes (or ends with it)."""
+        with self.watching:
+            for (folder, subfolders), handlers in self.watches.items():
+                if not any(folder == path or folder.startswith(path + os.sep) for path in moved):
+                    continue
+                with suppress(KeyError):  # not watched: it was missing
+                    self.observer.unschedule(_observed(folder, subfolders))
+                with suppress(OSError):  # missing, or gone again: the watch of the folder holding it sees it come
+                    for handler in handlers if os.path.isdir(folder) else []:
+                        self.observer.schedule(handler, folder, recursive=subfolders, event_filter=EVENTS)
+
+    def changes(self, paths: Iterable[str], *, moved: bool = False) -> None:
+        """Files changed (the folder ``paths`` when ``moved``): a build follows once no more change for a moment."""
+        fed = {path for path in paths if moved or self.preview.feeds(path)}
         if fed:
             with self._rebuild_cond:
                 self.changed |= fed
+                if moved:
+                    self.moved |= fed
                 self._want_rebuild = True
                 self._rebuild_cond.notify_all()
 
     def _build(self) -> None:
+        """Builds the changes; a failed build is shown once no change followed it for a moment
+        (the next save may mend it: a quotation renamed, then the theme naming it), else built
+        again meanwhile, requests waiting as for any build."""
+        while True:
+            with self._rebuild_cond:
+                changed, self.changed, moved, self.moved, self._want_rebuild = frozenset(self.changed), set(), self.moved, set(), False
+            self._watch_again(moved)
+            with _HeldBack() as logged:
+                built = self.preview.rebuild(changed)
+            if built or not self._changes_after_failure():
+                break
+            log.debug("Changed again after a failed build: building again")
+        _log_again(logged)
+        self.problems = [] if built else [record.getMessage() for record in logged]
+
+    def _changes_after_failure(self) -> bool:
+        """Whether a change came during a failed build or for a moment after it (once they settled)."""
         with self._rebuild_cond:
-            changed, self.changed = frozenset(self.changed), set()
-        self.problems = self.preview.rebuild(changed)
+            if not self._rebuild_cond.wait_for(lambda: self._want_rebuild or self._shutdown, timeout=QUIET) or self._shutdown:
+                return False
+            while self._rebuild_cond.wait(timeout=self.build_delay):  # as MkDocs' build loop: until they stop for a moment
+                pass
+            return True
 
     def serve_request(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
@@ -306,15 +400,24 @@ class PreviewServer(LiveReloadServer):
         return [page]
 
 
-class _Changes(events.FileSystemEventHandler):
-    """Passes the paths of changed files (of one file, ``only``, when given) to the server."""
+def _observed(folder: str, subfolders: bool) -> ObservedWatch:
+    """The observer's watch of ``folder`` (watches are equal by what they watch)."""
+    return ObservedWatch(folder, recursive=subfolders, event_filter=EVENTS)
 
-    def __init__(self, server: PreviewServer, only: str | None) -> None:
-        self.server, self.only = server, only
+
+class _Changes(events.FileSystemEventHandler):
+    """Passes the changes of a watched path to the server: of anything in it (its own watch), or
+    of the path ``itself`` (the watch of the folder holding it)."""
+
+    def __init__(self, server: PreviewServer, path: str, *, itself: bool) -> None:
+        self.server, self.path, self.itself = server, path, itself
 
     def on_any_event(self, event: events.FileSystemEvent) -> None:
         paths = [os.fsdecode(path) for path in (event.src_path, event.dest_path) if path]
-        self.server.changes(path for path in paths if self.only in (None, path))
+        if not self.itself:
+            self.server.changes(paths)
+        elif self.path in paths:
+            self.server.changes([self.path], moved=event.is_directory)
 
 
 def error_page(problems: list[str]) -> str:

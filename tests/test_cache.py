@@ -17,6 +17,7 @@ import pytest
 from helpers import bare_site, build_site
 
 from build_tools.citations import cache as cache_module
+from build_tools.citations.apa import author_dates
 from build_tools.citations.cache import FormattingCache
 from build_tools.citations.model import Date, Name, Reference, Work
 from build_tools.locations import Location
@@ -101,14 +102,15 @@ def test_a_valid_cache_round_trips(tmp_path: Path, user_cache: Path) -> None:
                 editor=(Name("Editor", "E.", junior="Jr.", dropping="de"),), issued=Date("2001", 3, 4), original_date=Date(literal="in press"),
                 title="<i>Particles</i>", volume="3", members=("a", "b"))
     reference = Reference("berg2001", work, "probable", "note", Location("refs.bib", 3))
+    label = author_dates([reference])["berg2001"]
     saved = FormattingCache(references={"d1": reference},
                             formatted={("d1", "2001a"): ("<i>Particles</i>", "Particles")},
                             rendered={"page": "<span>(Berg, 2001)</span>", "list": ("<li>a</li>", "<li>b</li>")},
-                            used={"page", "list"}, changed=True)
+                            used={"page", "list"}, changed=True, labels=("state", {"berg2001": label}))
     path = tmp_path / "references.json"
     saved.save(path)
     loaded = FormattingCache.load(path)
-    assert loaded.references == saved.references and loaded.formatted == saved.formatted
+    assert loaded.references == saved.references and loaded.formatted == saved.formatted and loaded.labels == saved.labels
     assert loaded.rendered == saved.rendered and isinstance(loaded.rendered["list"], tuple)
     assert loaded.used_before == frozenset({"page", "list"})
     key = user_cache / "build_tools" / "key"
@@ -204,15 +206,28 @@ def not_an_object(data: dict) -> None:
     data.clear()
 
 
+def label_italic_is_a_string(data: dict) -> None:
+    data["labels"][1][0][4] = "true"
+
+
+def label_date_is_a_string(data: dict) -> None:
+    data["labels"][1][0][6][1] = ["1", "1984"]
+
+
+def label_name_is_short(data: dict) -> None:
+    data["labels"][1][0][6][0][0].pop()
+
+
 @pytest.mark.parametrize("change", [other_version, other_code, true_as_version, unknown_confidence, line_is_a_boolean, extra_field,
-                                    name_without_surname, field_is_a_list, formatted_is_a_triple, rendered_holds_a_number, not_an_object])
+                                    name_without_surname, field_is_a_list, formatted_is_a_triple, rendered_holds_a_number, not_an_object,
+                                    label_italic_is_a_string, label_date_is_a_string, label_name_is_short])
 def test_a_signed_cache_of_the_wrong_shape_is_ignored(tmp_path: Path, user_cache: Path, change: Callable[[dict], None]) -> None:
     path = tmp_path / "references.json"
     reference = Reference("k", Work("book", author=(Name("Kolb", "D."),), issued=Date("1984"), title="T"), "certain", "", Location("refs.bib", 2))
     FormattingCache(references={"d": reference}, formatted={("d", "1984"): ("<i>T</i>", "T")},
-                    rendered={"page": "<span></span>"}, used={"page"}, changed=True).save(path)
+                    rendered={"page": "<span></span>"}, used={"page"}, changed=True, labels=("s", author_dates([reference]))).save(path)
     data = stored(path)
-    assert FormattingCache.load(path).references == {"d": reference}
+    assert FormattingCache.load(path).references == {"d": reference} and FormattingCache.load(path).labels[1] == author_dates([reference])
     change(data)
     write_signed(path, encoded(data), user_key(user_cache))
     assert FormattingCache.load(path) == FormattingCache()

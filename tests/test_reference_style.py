@@ -105,5 +105,5 @@ def test_the_entry_template_escapes_every_href() -> None:
     from build_tools.templating import templates
 
     template = templates("build_tools.citations").get_template("entry.html.j2")
-    html = template.render(runs=(Run("text", href='x" onmouseover="alert(1)'),))
+    html = str(template.module.entry((Run("text", href='x" onmouseover="alert(1)'),)))
     assert html == '<a href="x&#34; onmouseover=&#34;alert(1)">text</a>'

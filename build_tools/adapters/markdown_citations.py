@@ -144,13 +144,12 @@ class _PendingCitations(Treeprocessor):
         formatter = self.extension.formatter
         assert formatter is not None
         citations = [self.citations[index] for index in order]
-        rendered = formatter.page_html(citations, self.extension.references_url)
+        rendered, cited_here = formatter.page_html(citations, self.extension.references_url)
         for index, html in zip(order, rendered, strict=True):
             self.md.htmlStash.rawHtmlBlocks[index] = html
         self.citations.clear()
         if self.extension.warn_unknown_keys:
             self._warn_about_unknown_keys(citations, formatter)
-        cited_here = formatter.anchors(citation for citation, _ in citations)
         if self.extension.reference_list and cited_here:  # block-level HTML alone in a <p>: Markdown puts it in the <p>'s place
             etree.SubElement(root, "p").text = self.md.htmlStash.store(formatter.page_reference_list(cited_here, reference_anchor))
 

@@ -154,11 +154,14 @@ def work_from_fields(entry_type: str, raw: Mapping[str, str]) -> Work:
     english = is_english(fields)
 
     def text(name: str) -> str:
-        return latex_markup(fields[name]) if fields.get(name) else ""
+        value = fields.get(name)
+        return latex_markup(value) if value else ""
 
     def title(*names: str) -> str:
         """Title, subtitle and addition, each in sentence case when English (each begins with a capital)."""
         parts = [text(name) for name in names]
+        if not any(parts):  # most entries have no subtitle, series, booktitle...
+            return ""
         return _joined(*(sentence_case(part) if english and part else part for part in (*parts, "", "")[:3]))
 
     def names(name: str) -> tuple[Name, ...]:

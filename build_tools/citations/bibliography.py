@@ -393,7 +393,7 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
         problems.extend(found)
         parsed_entries.update(entries or {})
         references.extend(read)
-    _resolve_links(text, references, parsed_entries, chunks, reader, problems)
+    _resolve_links(text, references, parsed_entries, chunks, reader, problems, digests)
     return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, parsed_entries,
                         text, digests, text_digest)
 
@@ -417,9 +417,11 @@ MAX_INHERITANCE = 8  # parents (crossref of a crossref ..., xdata lists) one ent
 
 
 def _resolve_links(text: str, references: list[Reference], parsed: dict[str, Entry], chunks: dict[str, Chunk],
-                   reader: _Reader, problems: list[Problem]) -> None:
+                   reader: _Reader, problems: list[Problem], digests: dict[str, str]) -> None:
     """Entries that inherit (``crossref``, ``xdata``) made again with their parents' fields, and
-    the members of a cited ``@set`` read too (a set is cited as its members)."""
+    identified (``digests``) by their parents' text too, so that what a cache keeps of them goes
+    stale when a parent changes; and the members of a cited ``@set`` read too (a set is cited as
+    its members)."""
     read: dict[str, tuple[str, dict[str, str]] | None] = {}  # a parent is read once, however many children it has
 
     def fields_of(key: str) -> tuple[str, dict[str, str]] | None:
@@ -453,6 +455,8 @@ def _resolve_links(text: str, references: list[Reference], parsed: dict[str, Ent
                 parent_kind, parent_fields = biblatex_fields(*parent)
                 fields = inherit(kind, fields, parent_kind, parent_fields)
                 pending += [(link, parent_fields[link]) for link in ("crossref", "xdata") if link in parent_fields]
+        family = (reference.key, *sorted(seen - {reference.key}))
+        digests[reference.key] = _digest("\x1f".join(text[chunks[key][3]:chunks[key][4]] for key in family if key in chunks))
         try:
             references[index] = reference_from_entry(reference.key, entry, reference.source, fields)
         except UnreadableField as error:  # a field it took from a parent: reported at the child, which cites it

@@ -27,14 +27,15 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from ..locations import Location
+from .apa import AuthorDate
 from .model import CONFIDENCE_LEVELS, Confidence, Date, Name, Reference, Work
 
 T = TypeVar("T", str, tuple[str, ...])
 
-FORMAT = 4  # of the file; a cache in any other format is rebuilt
+FORMAT = 5  # of the file; a cache in any other format is rebuilt
 MAX_BYTES = 256 * 2**20  # a larger file is refused unread: no build writes one
 KEY_BYTES = 32
-CACHE_KEYS = frozenset({"format", "code", "references", "formatted", "rendered", "used_before", "checked"})
+CACHE_KEYS = frozenset({"format", "code", "references", "formatted", "rendered", "used_before", "checked", "labels"})
 REFERENCE_KEYS = frozenset({"key", "work", "confidence", "annote", "source"})
 NAME_PARTS = 6  # last, first, von, junior, is_others, dropping
 DATE_KEYS = frozenset({"year", "month", "day", "literal", "end_year"})
@@ -160,9 +161,10 @@ def name_to_list(name: Name) -> list[object]:
 
 def name_from_list(value: object) -> Name:
     parts = array(value)
-    if len(parts) != NAME_PARTS or not isinstance(parts[4], bool):
+    if len(parts) != NAME_PARTS or parts[4].__class__ is not bool or not all(
+            part.__class__ is str for part in (parts[0], parts[1], parts[2], parts[3], parts[5])):
         raise TypeError("not a name")
-    return Name(text(parts[0]), text(parts[1]), text(parts[2]), text(parts[3]), parts[4], text(parts[5]))
+    return Name(*parts)  # type: ignore[arg-type]  # each part's type checked above
 
 
 def date_from_dict(value: object) -> Date:
@@ -178,16 +180,20 @@ def work_to_dict(work: Work) -> dict[str, object]:
     written: dict[str, object] = {}
     for name in WORK_READERS:
         value = getattr(work, name)
-        if isinstance(value, Date):
-            if value != Date():
+        if not value and value.__class__ is not Date:  # an unset text or list (a date may be set but false: a month alone)
+            continue
+        if value.__class__ is Date:
+            if value != NO_DATE:
                 written[name] = {"year": value.year, "month": value.month, "day": value.day, "literal": value.literal,
                                  "end_year": value.end_year}
-        elif isinstance(value, tuple):
-            if value:
-                written[name] = [name_to_list(part) if isinstance(part, Name) else part for part in value]
-        elif value:
+        elif value.__class__ is tuple:
+            written[name] = [name_to_list(part) if part.__class__ is Name else part for part in value]
+        else:
             written[name] = value
     return written
+
+
+NO_DATE = Date()
 
 
 def work_from_dict(value: object) -> Work:
@@ -226,6 +232,26 @@ def reference_from_dict(value: object) -> Reference:
                      location_from_dict(data["source"]))
 
 
+def label_to_list(label: AuthorDate) -> list[object]:
+    """A label as a short array; its sort key (names, date, title, letter) as nested arrays."""
+    who, when, title, suffix = label.sort_key
+    return [label.key, label.names, label.narrative_names, label.year, label.italic, label.entry_year, [who, when, title, suffix]]
+
+
+def label_from_list(value: object) -> AuthorDate:
+    key, names, narrative, year, italic, entry_year, sort_key = array(value)
+    who, when, title, suffix = array(sort_key)
+    first, second = array(when)
+    if not isinstance(italic, bool) or type(first) is not int or type(second) is not int:
+        raise TypeError("not a label")
+    shown = []
+    for name in array(who):
+        surname, initials, junior = map(text, array(name))
+        shown.append((surname, initials, junior))
+    return AuthorDate(text(key), text(names), text(narrative), text(year), (tuple(shown), (first, second), text(title), text(suffix)),
+                      italic, text(entry_year))
+
+
 def rendered_from_json(value: object) -> str | tuple[str, ...]:
     return value if isinstance(value, str) else tuple(text(part) for part in array(value))
 
@@ -244,6 +270,7 @@ class FormattingCache:
     rendered: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     used_before: frozenset[str] = frozenset()  # rendered HTML the build that saved the file asked for
     checked: str = ""  # digest of a .bib text every entry of which passed: not checked again while it is unchanged
+    labels: tuple[str, dict[str, AuthorDate]] = ("", {})  # the labels of the references of one state (ReferenceList.state)
     changed: bool = False
     used: set[str] = field(default_factory=set, repr=False)  # rendered HTML this build asked for
 
@@ -284,7 +311,8 @@ class FormattingCache:
         return {"format": FORMAT, "code": code_version(),
                 "references": {digest: reference_to_dict(reference) for digest, reference in self.references.items()},
                 "formatted": [[digest, label, html, plain] for (digest, label), (html, plain) in self.formatted.items()],
-                "rendered": self.rendered, "used_before": sorted(self.used_before), "checked": self.checked}
+                "rendered": self.rendered, "used_before": sorted(self.used_before), "checked": self.checked,
+                "labels": [self.labels[0], [label_to_list(label) for label in self.labels[1].values()]]}
 
     @classmethod
     def from_json(cls, value: object) -> FormattingCache:
@@ -298,10 +326,12 @@ class FormattingCache:
         for item in array(data["formatted"]):
             digest, label, html, plain = (text(part) for part in array(item))
             formatted[(digest, label)] = (html, plain)
+        state, labels = array(data["labels"])
         return cls(references={digest: reference_from_dict(reference) for digest, reference in record(data["references"]).items()},
                    formatted=formatted,
                    rendered={key: rendered_from_json(html) for key, html in record(data["rendered"]).items()},
-                   used_before=frozenset(text(key) for key in array(data["used_before"])), checked=text(data["checked"]))
+                   used_before=frozenset(text(key) for key in array(data["used_before"])), checked=text(data["checked"]),
+                   labels=(text(state), {label.key: label for label in map(label_from_list, array(labels))}))
 
     def render(self, key: str, render: Callable[[], T]) -> T:
         """The HTML rendered for ``key`` by an earlier build, or ``render()`` now."""
@@ -311,6 +341,13 @@ class FormattingCache:
             found = self.rendered[key] = render()
             self.changed = True
         return cast(T, found)  # a key is always rendered by the same kind of render(), so to the same type
+
+    def author_dates(self, state: str, compute: Callable[[], dict[str, AuthorDate]]) -> dict[str, AuthorDate]:
+        """The labels of the references ``state`` identifies, as an earlier build worked them out, or ``compute()`` now."""
+        if self.labels[0] != state:
+            self.labels = (state, compute())
+            self.changed = True
+        return self.labels[1]
 
     def remember(self, digest: str, reference: Reference) -> None:
         """Keep ``reference`` (with where it was last read: unchanged, it is taken as it is)."""

@@ -57,31 +57,38 @@ def _sentences(elements: Elements, link: tuple[Run, ...], original: tuple[Run, .
     joined: list[Run] = []
     for index, element in enumerate(shown):
         if joined:
-            joined.append(Run(" "))
+            joined.append(_SPACE)
         joined.extend(element)
         ending = element[-1].text.rstrip()
         ends_entry = index == len(shown) - 1 and not link and not original
         if not ending.endswith((".", "?", "!")) and not (ends_entry and _ADDRESS_AT_END.search(ending)):
-            joined.append(Run("."))
+            joined.append(_FULL_STOP)
     for tail in (link, original):
         if tail:
-            joined.extend((Run(" "), *tail))
+            joined.extend((_SPACE, *tail))
     return _merged(joined)
 
 
+_SPACE, _FULL_STOP = Run(" "), Run(".")
+
+
 def _merged(parts: list[Run]) -> tuple[Run, ...]:
-    """Neighbouring runs of one style as one run."""
+    """Neighbouring runs of one style as one run (made once, from all their texts)."""
     merged: list[Run] = []
-    last_style = None
+    texts: list[str] = []  # of the runs of the style being gathered, the first of which is ``first``
+    first, last_style = _SPACE, _style(_SPACE)
     for run in parts:
         if not run.text:
             continue
         style = _style(run)
-        if merged and style == last_style:
-            merged[-1] = Run(merged[-1].text + run.text, *style)
-        else:
-            merged.append(run)
-            last_style = style
+        if texts and style == last_style:
+            texts.append(run.text)
+            continue
+        if texts:
+            merged.append(first if len(texts) == 1 else Run("".join(texts), *last_style))
+        first, texts, last_style = run, [run.text], style
+    if texts:
+        merged.append(first if len(texts) == 1 else Run("".join(texts), *last_style))
     return tuple(merged)
 
 

@@ -39,13 +39,13 @@ class CitationFormatter:
         set (biblatex's ``@set``) is cited as its members."""
         citation = self.references.expanded(citation)
         labels = self.references.labels
-        template = self._template("citation.html.j2")
+        macro = self._template("citation.html.j2").module.citation  # type: ignore[attr-defined]  # the template's macro
         if not is_known(citation, labels):
             unknown = [item.key for item in citation.items if item.key not in labels]
-            return template.render(unknown=unknown, narrative=citation.narrative, links=[], href=references_href, titles={})
+            return str(macro(unknown, citation.narrative, [], references_href, {}))
         titles = {item.key: self._title(item.key) for item in citation.items}
         links = [(segment, number(segment.key) if number and segment.key else "") for segment in segments(render(citation, labels))]
-        return template.render(unknown=[], narrative=citation.narrative, links=links, href=references_href, titles=titles)
+        return str(macro([], citation.narrative, links, references_href, titles))
 
     def anchors(self, citations: Iterable[Citation]) -> dict[str, tuple[str, ...]]:
         """For a page's citations in reading order: the anchors of each work's citations, as
@@ -59,15 +59,31 @@ class CitationFormatter:
                         found.setdefault(segment.key, []).append(numbering.next(segment.key))
         return {key: tuple(anchors) for key, anchors in found.items()}
 
-    def page_html(self, citations: list[tuple[Citation, str]], references_href: str) -> tuple[str, ...]:
-        """The HTML of a page's citations, given in reading order with their source text; each
-        link gets its anchor by :class:`AnchorNumbering`, as the citation index counts them."""
+    def page_html(self, citations: list[tuple[Citation, str]], references_href: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+        """The HTML of a page's citations, given in reading order with their source text, and the
+        anchors of each work's citations (as :meth:`anchors` gives them): each link gets its anchor
+        by :class:`AnchorNumbering`, as the citation index counts them. Both are kept for the next build."""
+        numbering, numbered = AnchorNumbering(), list[str]()
+
+        def number(key: str) -> str:
+            anchor = numbering.next(key)
+            numbered.extend((key, anchor))
+            return anchor
+
         def render_all() -> tuple[str, ...]:
-            numbering = AnchorNumbering()
-            return tuple(self.html(citation, references_href, numbering.next) for citation, _ in citations)
+            return tuple(self.html(citation, references_href, number) for citation, _ in citations)
+
+        def anchor_pairs() -> tuple[str, ...]:  # a work's key, one of its anchors, ...: numbered just now, or found again
+            found = self.anchors(citation for citation, _ in citations) if not numbered else {}
+            return tuple(numbered) or tuple(part for work, anchors in found.items() for anchor in anchors for part in (work, anchor))
 
         key = digest_of(self.references.state, "citations", references_href, *(source for _, source in citations))
-        return self.references.cache.render(key, render_all)
+        html = self.references.cache.render(key, render_all)
+        pairs = self.references.cache.render(digest_of(key, "anchors"), anchor_pairs)
+        by_key: dict[str, list[str]] = {}
+        for index in range(0, len(pairs) - 1, 2):
+            by_key.setdefault(pairs[index], []).append(pairs[index + 1])
+        return html, {key: tuple(found) for key, found in by_key.items()}
 
     def html_of_match(self, match: re.Match[str]) -> str:
         """The HTML of a citation found by the BRACKETED or NARRATIVE pattern of :mod:`.syntax`."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 import re
+import string
+import unicodedata
 from functools import lru_cache
 from typing import cast
 
@@ -178,10 +180,26 @@ def _accent(accent: str, tokens: list[Token], index: int) -> tuple[str, int]:
     return text_markup(decoded if not decoded.startswith("\\") else base), index
 
 
+# The accents of most bibliographies, decoded as latexcodec decodes them (a test compares every one):
+# an accent on an ASCII letter that makes a letter of Latin-1 or Latin Extended-A, and the letters
+# LaTeX names with a word. Reading these needs neither latexcodec nor its tables.
+_MARKS = {"'": "\u0301", '"': "\u0308", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+          "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b", "k": "\u0328", "r": "\u030a"}
+COMMON_ACCENTS = {
+    **{f"\\{accent}{{{letter}}}": accented for accent, mark in _MARKS.items() for letter in string.ascii_letters
+       if len(accented := unicodedata.normalize("NFC", letter + mark)) == 1 and "\u00c0" <= accented <= "\u017f"},
+    **{f"\\{word}": letter for word, letter in (("aa", "å"), ("AA", "Å"), ("o", "ø"), ("O", "Ø"), ("ss", "ß"), ("ae", "æ"),
+                                                ("AE", "Æ"), ("oe", "œ"), ("OE", "Œ"), ("l", "ł"), ("L", "Ł"), ("i", "\u0131"))},
+}
+
+
 def _decode(latex: str) -> str:
     """latexcodec's reading of accents and symbols (its codec takes text, which typeshed does not know).
-    Imported on first use, which registers the "ulatex" codec: building its tables takes longer than
-    a build that decodes no accent (one whose references all come from the cache) spends on LaTeX."""
+    Imported on first use of an accent :data:`COMMON_ACCENTS` lacks, which registers the "ulatex"
+    codec: building its tables takes longer than reading a whole bibliography's common accents."""
+    common = COMMON_ACCENTS.get(latex)
+    if common is not None:
+        return common
     import latexcodec  # noqa: F401
 
     return cast(str, codecs.decode(latex, "ulatex"))  # type: ignore[call-overload]

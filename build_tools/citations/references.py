@@ -40,7 +40,8 @@ class ReferenceList:
 
     @cached_property
     def labels(self) -> dict[str, AuthorDate]:
-        return author_dates(self.bibliography.references)
+        """APA's labels: worked out from all the references together, so kept for the next build too."""
+        return self.cache.author_dates(self.state, lambda: author_dates(self.bibliography.references))
 
     def ordered(self, keys: set[str] | None = None) -> list[Reference]:
         """References in APA order (authors, then year with suffix); all of them, or ``keys``. A set
@@ -97,6 +98,6 @@ class ReferenceList:
             entry = reference_entry(reference.work, label)
             if self._template is None:
                 self._template = templates("build_tools.citations").get_template("entry.html.j2")
-            found = (self._template.render(runs=entry), "".join(run.text for run in entry))
+            found = (str(self._template.module.entry(entry)), "".join(run.text for run in entry))  # type: ignore[attr-defined]  # its macro
             self.cache.store(digest, label, *found)
         return found

@@ -113,18 +113,26 @@ def sentence_case(markup: str) -> str:
         text, pieces, position = run.text, [], 0
         for word in _WORD.finditer(text):
             pieces.append(text[position:word.start()])
-            lead, core, trail = _punctuated(word.group())
-            if starts and core:
-                core = core[0].upper() + core[1:] if core[0].islower() and not _has_inner_capital(core) else core
-            elif core and core[0].isupper() and _LOWER_WORD.fullmatch(core) and not _is_single_capital(core):
-                core = core.lower()
-            pieces.append(lead + core + trail)
-            starts = word.group().endswith(_SENTENCE_END)
+            written = word.group()
+            pieces.append(_sentence_cased(written, starts))
+            starts = written.endswith(_SENTENCE_END)
             position = word.end()
         pieces.append(text[position:])
         changed = "".join(pieces)
         result.append(run if changed == text else replace(run, text=changed))
     return markup_of(tuple(result))
+
+
+@lru_cache(maxsize=16384)  # the words of titles recur across a bibliography
+def _sentence_cased(word: str, starts: bool) -> str:
+    """One word of a title in sentence case: capitalised where it ``starts`` a sentence, else in
+    lower case if it is capitalised (see :func:`sentence_case`)."""
+    lead, core, trail = _punctuated(word)
+    if starts and core:
+        core = core[0].upper() + core[1:] if core[0].islower() and not _has_inner_capital(core) else core
+    elif core and core[0].isupper() and _LOWER_WORD.fullmatch(core) and not _is_single_capital(core):
+        core = core.lower()
+    return lead + core + trail
 
 
 def capitalise_first(markup: str) -> str:

@@ -272,6 +272,7 @@ def test_a_quotation_feeds_the_pages_that_show_it(project: Path) -> None:
     assert changes.pages == {"themes/never-learn-enough.md", "projection/never-learn-enough.md", "quotations.md", "study.md",
                              "handouts/coming-home.md"}
     assert {uri for uri, _ in changes.files} >= {"data/study.json"}
+    assert b"Gentle meetings" in dict(changes.files)["data/study.json"], "the file as it is now, to be written"
     edit(project / "themes" / "feeling-frustrated.md", "label: Feeling frustrated", "label: Feeling thwarted")
     assert site_changes(after, planned()).whole_site
 

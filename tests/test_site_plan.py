@@ -4,6 +4,7 @@ what the navigation lists, where each work is cited, and that nothing links a pa
 from __future__ import annotations
 
 import re
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -69,12 +70,39 @@ def test_generated_pages_link_only_pages_that_exist(second: SitePlan) -> None:
     assert "teaching-guide" not in downloads and "cite-article" not in downloads
 
 
+def test_the_plan_holds_a_long_quotation_once_a_page_in_utf8(project: Path) -> None:
+    """A long quotation (a whole interview) costs the plan one UTF-8 copy of each page and file
+    showing it and nothing beside: no text of a page kept as a ``str`` (two bytes a character, the
+    pages holding “”), none in the citation index's cache. MkDocs' files share these copies."""
+    options = SiteOptions(paths=SitePaths(stem="balint-journey"), whole_study=("index.md#abstract", "results"))
+
+    def renderer() -> StudyRenderer:
+        study, bibliography = load_study(SourceFolders(project), complete_bibliography=False)
+        return StudyRenderer(study, ReferenceList(bibliography), options)
+
+    plan_site(renderer(), options, {}, "bibliography.bib")  # the templates compiled, the small caches filled
+    quotation = project / "quotes" / "aggressive-and-angry.md"
+    front, _ = quotation.read_text(encoding="utf-8").split("\n---\n", 1)
+    quotation.write_text(f"{front}\n---\n\n" + "We felt it in the group, and said so.\n" * 60_000, encoding="utf-8")  # 2.3 MB
+    long = renderer()
+    tracemalloc.start()
+    try:
+        planned = plan_site(long, options, {}, "bibliography.bib")
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    showing = [page.uri for page in planned.pages if page.content.count(b"said so.") == 60_000]
+    assert len(showing) == 5, showing  # theme, projection, handout, quotations, whole study
+    utf8 = sum(len(page.content) for page in planned.pages) + sum(len(content) for _, content in planned.files)
+    assert held < utf8 + 2_000_000, (held, utf8)
+
+
 def test_counts_and_file_names_come_from_the_study(second: SitePlan) -> None:
     downloads = next(page for page in second.pages if page.uri == "downloads.md").markdown
     assert "six themes in three stages" in downloads
     assert {"data/night-shift-codebook.qdc", "data/night-shift-codebook.csv"} <= {uri for uri, _ in second.files}
     codebook = dict(second.files)["data/night-shift-codebook.qdc"]
-    assert 'origin="Night shift"' in str(codebook), "a study without an article is named by its site"
+    assert 'origin="Night shift"' in codebook.decode(), "a study without an article is named by its site"
 
 
 def test_the_whole_study_page_is_not_a_further_citing_place() -> None:

@@ -134,7 +134,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
 
     def _generated_page(self, config: MkDocsConfig, page: PlannedPage) -> File:
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        generated = File.generated(config, page.uri, content=page.markdown, inclusion=inclusion)
+        generated = File.generated(config, page.uri, content=page.content, inclusion=inclusion)
         source = page.source and (self.folders.root / page.source).as_posix()
         generated.edit_uri = posixpath.relpath(source, self.docs_dir.as_posix()) if source else None
         return generated

@@ -23,6 +23,7 @@ KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
 # not to close, no other split of its text is tried (which took quadratic time on a long one).
 BRACKETED = re.compile(r"\[(?P<body>[^\[\]@]*+(?:@[^\[\]@]*+)*?(?<![\w\\])-?@(?>" + KEY + r")[^\[\]]*+)\](?![(\[:])")
 NARRATIVE = re.compile(r"(?<![\w@\\\]/:.=])@(?P<key>" + KEY + r")(?:[ \t]?\[(?P<locator>[^\[\]@]+)\](?![(\[:]))?")
+KEPT_TEXT = 1_000_000  # characters: the longest text whose citations the cache keeps
 _ITEM = re.compile(r"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>" + KEY + r")(?P<rest>.*)$", re.DOTALL)
 
 _LOCATOR_TERMS = {
@@ -96,8 +97,10 @@ def find_citations(markdown: str, path: str, first_line: int = 1) -> list[FoundC
 
 
 def cited_keys(markdown: str) -> list[str]:
-    """The key of every work cited in ``markdown``, in document order (a key as often as it is cited)."""
-    return [item.key for _, _, citation, _ in _citations_in(markdown) if citation for item in citation.items]
+    """The key of every work cited in ``markdown``, in document order (a key as often as it is cited).
+    A long text (a page made for a large study) is read again rather than held by the cache."""
+    found = _citations_in(markdown) if len(markdown) <= KEPT_TEXT else _citations_in.__wrapped__(markdown)
+    return [item.key for _, _, citation, _ in found if citation for item in citation.items]
 
 
 @lru_cache(maxsize=4096)

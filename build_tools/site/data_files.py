@@ -78,8 +78,9 @@ def inert_cell(value: str) -> str:
     return f"'{value}" if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
-def study_json(study: Study, references: list[dict[str, Any]], site_name: str) -> str:
-    """The whole study as data: stages, themes (their text in order), quotations and references."""
+def study_json(study: Study, references: list[dict[str, Any]], site_name: str) -> bytes:
+    """The whole study as data: stages, themes (their text in order), quotations and references;
+    in UTF-8, encoded piece by piece (json.dumps's pieces), so that no ``str`` of the whole is made."""
     space = namespace(study, site_name)
     data = {
         "$schema": "study.schema.json",
@@ -100,7 +101,7 @@ def study_json(study: Study, references: list[dict[str, Any]], site_name: str) -
                        for q in study.quotations],
         "references": references,
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return b"".join(piece.encode() for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data)) + b"\n"
 
 
 def study_schema() -> str:

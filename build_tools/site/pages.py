@@ -163,7 +163,7 @@ class StudyRenderer:
                       (self.paths.article_csl, article_csl_json(article))]
         return files
 
-    def data_files(self) -> list[tuple[str, str]]:
+    def data_files(self) -> list[tuple[str, str | bytes]]:
         """The study's data downloads: codebook (REFI-QDA and CSV), JSON and its schema."""
         cite = self.citation_formatter.html_of_match
         references = [{"key": r.key, "apa": self.references.text(r.key), "year": r.year, "confidence": r.confidence,

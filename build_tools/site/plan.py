@@ -21,14 +21,20 @@ from .paths import SitePaths
 
 @dataclass(frozen=True)
 class PlannedPage:
-    """A generated page: its path in the docs folder, its title as plain text, its Markdown, the
-    source file its edit link opens (relative to the project), and whether the navigation lists it."""
+    """A generated page: its path in the docs folder, its title as plain text, its Markdown as the
+    page's file holds it (UTF-8), the source file its edit link opens (relative to the project), and
+    whether the navigation lists it. The Markdown is kept encoded, as a file on disk would be: half
+    the memory of a ``str`` that holds any character past Latin-1 (a page quoting a long interview)."""
 
     uri: str
     title: str
-    markdown: str
+    content: bytes
     source: str | None = None
     in_nav: bool = True
+
+    @property
+    def markdown(self) -> str:
+        return self.content.decode()
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class SitePlan:
     """The pages and files to add, and where each work is cited (for reference lists and back-links)."""
 
     pages: tuple[PlannedPage, ...]
-    files: tuple[tuple[str, str | bytes], ...]
+    files: tuple[tuple[str, bytes], ...]  # as they are written (UTF-8): no copy of their text kept beside
     cited_in: Mapping[str, tuple[CitingPage, ...]]  # by key: the places citing it, the whole-study page left out
     cited_on: Mapping[str, tuple[str, ...]]  # by page: the keys it cites, in the order of the index
     anchors: Mapping[str, frozenset[str]]  # by page: the ids of its citations' links
@@ -56,34 +62,36 @@ def plan_site(renderer: StudyRenderer, options: SiteOptions, nav_order: Mapping[
     study, paths = renderer.study, options.paths
     pages: list[PlannedPage] = []
     for stage in study.stages:
-        pages.append(PlannedPage(paths.stage(stage), stage_title(stage), renderer.stage_page(stage), stage.source.path))
+        pages.append(_planned(paths.stage(stage), stage_title(stage), renderer.stage_page(stage), stage.source.path))
     for theme in study.themes:
-        pages.append(PlannedPage(paths.theme(theme), f"“{theme.label}”", renderer.theme_page(theme), theme.source.path))
-        pages.append(PlannedPage(paths.projection(theme), f"Projection: {theme.label}", renderer.projection_page(theme), in_nav=False))
+        pages.append(_planned(paths.theme(theme), f"“{theme.label}”", renderer.theme_page(theme), theme.source.path))
+        pages.append(_planned(paths.projection(theme), f"Projection: {theme.label}", renderer.projection_page(theme), in_nav=False))
     if study.teaching:
-        pages += [PlannedPage(paths.handout(stage), f"Handout: stage {stage.numeral}", renderer.handout_page(stage), in_nav=False)
+        pages += [_planned(paths.handout(stage), f"Handout: stage {stage.numeral}", renderer.handout_page(stage), in_nav=False)
                   for stage in study.stages]
     if study.quotations:
         title, markdown = renderer.quotations_page()
-        pages.append(PlannedPage(paths.quotations, title, markdown, _own_source(renderer, paths.quotations)))
+        pages.append(_planned(paths.quotations, title, markdown, _own_source(renderer, paths.quotations)))
     if options.whole_study:
-        pages.append(PlannedPage(paths.whole_study, options.whole_study_title, renderer.whole_study_page()))
+        pages.append(_planned(paths.whole_study, options.whole_study_title, renderer.whole_study_page()))
 
     planned = {page.uri for page in pages}
-    texts = [(page.uri, page.title, page.markdown) for page in study.pages if page.uri not in planned]
-    texts += [(page.uri, page.title, page.markdown) for page in pages]
-    cited_in = citation_index(sorted(texts, key=lambda text: nav_order.get(text[0], len(nav_order))), renderer.references.members_of)
+    texts: list[Page | PlannedPage] = [page for page in study.pages if page.uri not in planned]
+    texts += pages
+    texts.sort(key=lambda text: nav_order.get(text.uri, len(nav_order)))
+    # In the order of the site, one at a time: a planned page is decoded as the index reads it.
+    cited_in = citation_index(((text.uri, text.title, text.markdown) for text in texts), renderer.references.members_of)
     title, markdown = renderer.references_page(set(cited_in))
-    pages.append(PlannedPage(paths.references, title, markdown, bibliography))
+    pages.append(_planned(paths.references, title, markdown, bibliography))
     if study.themes:
         title, markdown = renderer.downloads_page(_offline_link(options))
-        pages.append(PlannedPage(paths.downloads, title, markdown, _own_source(renderer, paths.downloads)))
+        pages.append(_planned(paths.downloads, title, markdown, _own_source(renderer, paths.downloads)))
 
     titles = {page.uri: page.title for page in pages} | {paths.theme(theme): theme.label for theme in study.themes}
     return SitePlan(
-        pages=tuple(PlannedPage(page.uri, page.title, _without_settings_from_sources(page.markdown), page.source, page.in_nav)
-                    for page in pages),
-        files=(*renderer.downloads(), *(renderer.data_files() if study.themes else [])),
+        pages=tuple(pages),
+        files=tuple((uri, content if isinstance(content, bytes) else content.encode())
+                    for uri, content in (*renderer.downloads(), *(renderer.data_files() if study.themes else []))),
         # The whole-study page repeats the other pages: its citations are not listed as further places.
         cited_in={key: tuple(citing for citing in places if citing.uri != paths.whole_study) for key, places in cited_in.items()},
         cited_on=_keys_by_page(cited_in),
@@ -100,7 +108,7 @@ class SiteChanges:
 
     whole_site: str = ""  # the reason, when the change reaches beyond pages of their own (the navigation, ...)
     pages: frozenset[str] = frozenset()
-    files: tuple[tuple[str, str | bytes], ...] = ()
+    files: tuple[tuple[str, bytes], ...] = ()
 
 
 def site_changes(before: tuple[StudyRenderer, SitePlan], after: tuple[StudyRenderer, SitePlan]) -> SiteChanges:
@@ -115,14 +123,17 @@ def site_changes(before: tuple[StudyRenderer, SitePlan], after: tuple[StudyRende
     if reason:
         return SiteChanges(whole_site=reason)
     old_texts, new_texts = _page_texts(old, old_plan), _page_texts(new, new_plan)
-    pages = {uri for uri, text in new_texts.items() if text != old_texts[uri]}
+    pages = {uri for uri, text in new_texts.items() if text != old_texts[uri]}  # a planned page: its file's bytes
     for entries in ("cited_on", "anchors", "titles"):
         old_entries, new_entries = getattr(old_plan, entries), getattr(new_plan, entries)
         pages |= {uri for uri in old_entries.keys() | new_entries.keys() if old_entries.get(uri) != new_entries.get(uri)}
     pages |= old_plan.unsearchable ^ new_plan.unsearchable
     if old_plan.cited_in != new_plan.cited_in:
         pages.add(new.paths.references)
-    pages |= {uri for uri, text in new_texts.items() if _shortcodes_show(old, uri, text) != _shortcodes_show(new, uri, text)}
+    for uri, text in new_texts.items():
+        markdown = text.markdown  # a planned page's decoded once
+        if _shortcodes_show(old, uri, markdown) != _shortcodes_show(new, uri, markdown):
+            pages.add(uri)
     old_files = dict(old_plan.files)
     return SiteChanges(pages=frozenset(pages & new_texts.keys()),
                        files=tuple((uri, content) for uri, content in new_plan.files if old_files[uri] != content))
@@ -146,14 +157,13 @@ def _whole_site_change(old: StudyRenderer, old_plan: SitePlan, new: StudyRendere
     return ""
 
 
-def _page_texts(renderer: StudyRenderer, plan: SitePlan) -> dict[str, object]:
-    """Each page's own text: a generated page's Markdown, a page of the docs folder as it was read."""
-    return {page.uri: page for page in renderer.study.pages} | {page.uri: page.markdown for page in plan.pages}
+def _page_texts(renderer: StudyRenderer, plan: SitePlan) -> dict[str, Page | PlannedPage]:
+    """Each page's own text: a generated page as planned, a page of the docs folder as it was read."""
+    return {page.uri: page for page in renderer.study.pages} | {page.uri: page for page in plan.pages}
 
 
-def _shortcodes_show(renderer: StudyRenderer, uri: str, text: object) -> tuple[str, ...]:
+def _shortcodes_show(renderer: StudyRenderer, uri: str, markdown: str) -> tuple[str, ...]:
     """What the page's shortcodes show of the study (journey map, "you are here", the article)."""
-    markdown = text.markdown if isinstance(text, Page) else str(text)
     renderers = renderer.shortcodes(uri, lambda target: relative(target, uri))
     calls = (match for match in SHORTCODE.finditer(mask_code(markdown)) if match["name"] in renderers)
     return tuple(str(renderers[call["name"]](*call["args"].split())) for call in calls)
@@ -177,10 +187,16 @@ def _own_source(renderer: StudyRenderer, uri: str) -> str | None:
     return own.source.path if own else None
 
 
+def _planned(uri: str, title: str, markdown: str, source: str | None = None, in_nav: bool = True) -> PlannedPage:
+    """A page as planned: its Markdown encoded as soon as it is made, so one page's ``str`` is alive at a time."""
+    return PlannedPage(uri, title, _without_settings_from_sources(markdown).encode(), source, in_nav)
+
+
 def _without_settings_from_sources(markdown: str) -> str:
-    """A page that does not open with its template's own settings opens with a blank line, so
-    that MkDocs reads no settings from text of the sources that comes first (an introduction)."""
-    return markdown if markdown.startswith("---\n") else "\n" + markdown
+    """A page that does not open with its template's own settings opens with empty ones, so that
+    MkDocs reads no settings from text of the sources that comes first (an introduction), nor
+    looks for MultiMarkdown's settings (which it does by cutting the whole page into lines)."""
+    return markdown if markdown.startswith("---\n") else "---\n{}\n---\n" + markdown
 
 
 def _offline_link(options: SiteOptions) -> str:

@@ -107,3 +107,27 @@ def test_serve_watches_every_source_folder(project: Path) -> None:
     server = Server()
     plugin.on_serve(server, config=config, builder=None)
     assert {Path(path).relative_to(project).as_posix() for path in server.watched} >= {"content", "themes", "quotes", "bibliography.bib"}
+
+
+def test_a_build_keeps_each_generated_page_once(tmp_path: Path) -> None:
+    """Once MkDocs' files hold the generated pages' Markdown, the plan lets go of it (the live
+    preview compares pages by fingerprint), and each page's file shares the page's own Markdown:
+    a page quoting a long interview is not kept two or three times through the build."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import BasePlugin
+
+    project = tiny_study(tmp_path)
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+    shared: dict[str, bool] = {}
+
+    class Witness(BasePlugin):  # type: ignore[type-arg]
+        def on_post_page(self, output: str, *, page: object, config: object) -> str:
+            shared[page.file.src_uri] = page.file.content_string is page.markdown  # type: ignore[attr-defined]
+            return output
+
+    config.plugins["witness"] = Witness()
+    build(config)
+    plan = config.plugins["study"].plan
+    assert plan.pages and not any(page.content for page in plan.pages)
+    assert all(shared[page.uri] for page in plan.pages), shared

@@ -265,7 +265,11 @@ def test_a_quotation_feeds_the_pages_that_show_it(project: Path) -> None:
         renderer = StudyRenderer(study, ReferenceList(bibliography), options)
         return renderer, plan_site(renderer, options, {}, folders.bibliography)
 
-    before = planned()
+    renderer, plan = planned()
+    before = (renderer, plan.released())  # as a build leaves it: MkDocs' files hold the pages' Markdown
+    assert not any(page.content for page in before[1].pages)
+    with pytest.raises(ValueError, match="let go of the Markdown"):
+        _ = before[1].pages[0].markdown
     edit(project / "quotes" / "naked.md", "Gentle encounters", "Gentle meetings")
     changes = site_changes(before, after := planned())
     assert changes.whole_site == ""

@@ -167,6 +167,7 @@ class LivePreview:
         except (Exception, Abort) as error:
             log.debug(f"Rendering again failed ({error}): building the whole site")
             return False
+        self.plugin.plan = self.plugin.plan.released()  # as a build's: the files hold the pages' Markdown
         log.info(f"Rendered again: {', '.join(sorted(changes.pages)) or 'no page'}")
         return True
 
@@ -176,7 +177,7 @@ def render_again(site: BuiltSite, changes: SiteChanges, plan: SitePlan) -> None:
     (in the site's order); the files that changed and the search index written again. Raises what
     a whole build must bring up to date (a page's title changed: every page shows it in the
     navigation), and what fails."""
-    config, files, planned = site.config, site.files, {page.uri: page.markdown for page in plan.pages}
+    config, files, planned = site.config, site.files, {page.uri: page for page in plan.pages}
     documents = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     pages = [document.page for document in documents if document.src_uri in changes.pages and document.page is not None]
     if site.env is None or len(pages) != len(changes.pages) or any(page.file.src_uri not in site.made for page in pages):
@@ -185,7 +186,7 @@ def render_again(site: BuiltSite, changes: SiteChanges, plan: SitePlan) -> None:
     for page in pages:
         file = page.file
         if file.generated_by is not None:
-            file.content_string = planned[file.src_uri]
+            file.content_string = planned[file.src_uri].markdown
         page.__dict__.clear()
         page.__dict__.update(site.made[file.src_uri])  # MkDocs' page, as new: its state is what the build's hooks make it
     search = next((plugin for plugin in config.plugins.values() if isinstance(plugin, SearchPlugin) and plugin.config.enabled), None)

@@ -66,6 +66,15 @@ def settle_page(page: Page, searchable: bool) -> None:
         page.meta["search"] = {"exclude": True}
 
 
+def share_source(page: Page) -> None:
+    """A generated page's file holds the Markdown the page was rendered from, the page's own: its
+    encoded copy, read already, would otherwise be kept through the build beside it (megabytes,
+    for a page quoting a long interview). The live preview gives the file its new Markdown before
+    the page is read again."""
+    if page.markdown is not None:
+        page.file.content_string = page.markdown
+
+
 def nav_order(nav: Any) -> dict[str, int]:
     """Each page's position in the navigation, so back-links read in the order of the site."""
     order: dict[str, int] = {}

@@ -54,6 +54,7 @@ from .mkdocs_pages import (
     nav_order,
     plain_text_meta,
     settle_page,
+    share_source,
 )
 from .shortcodes import ShortcodeExtension
 from .theme_work import ThemeWork
@@ -126,6 +127,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
                 files.append(File.generated(config, file.src_uri, content=clean_svg(svg)))
         for page in self.plan.pages:
             files.append(self._generated_page(config, page))
+        self.plan = self.plan.released()  # the files hold the pages' Markdown now
         for uri, content in self.plan.files:
             files.append(File.generated(config, uri, content=content))
         for asset in self.assets:
@@ -188,6 +190,8 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         if page.present_anchor_ids is not None:  # citations are HTML to MkDocs: tell it their anchors
             page.present_anchor_ids.update(self.plan.anchors.get(here, ()))
         plain_text_meta(page, self.plan.titles.get(here))
+        if here in self.plan.uris:
+            share_source(page)
         html = clean_html(html, self.allowlist)  # the last step of the page's HTML, but for its reference list,
         if REFERENCES_PLACEHOLDER in html:       # which is sanitized as it is made (and kept so in the cache)
             html = html.replace(REFERENCES_PLACEHOLDER, self._reference_list(page, files), 1)

@@ -6,9 +6,10 @@ what the site holds, and why, is testable without MkDocs.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..citations.index import CitingPage, citation_index
@@ -31,10 +32,17 @@ class PlannedPage:
     content: bytes
     source: str | None = None
     in_nav: bool = True
+    digest: bytes = b""  # of the content, once the plan has let go of it (:meth:`SitePlan.released`)
 
     @property
     def markdown(self) -> str:
+        if self.digest:
+            raise ValueError(f"the plan has let go of the Markdown of {self.uri}")
         return self.content.decode()
+
+    def fingerprint(self) -> bytes:
+        """What tells this page's Markdown from another's, held or let go of."""
+        return self.digest or hashlib.blake2b(self.content).digest()
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,12 @@ class SitePlan:
     @property
     def uris(self) -> frozenset[str]:
         return frozenset(page.uri for page in self.pages)
+
+    def released(self) -> SitePlan:
+        """The plan without its pages' Markdown, once MkDocs' files hold it: a page of megabytes
+        is not kept twice through the build; the live preview compares the next plan's pages by
+        their fingerprints."""
+        return replace(self, pages=tuple(replace(page, content=b"", digest=page.fingerprint()) for page in self.pages))
 
 
 def plan_site(renderer: StudyRenderer, options: SiteOptions, nav_order: Mapping[str, int], bibliography: str) -> SitePlan:
@@ -117,13 +131,14 @@ def site_changes(before: tuple[StudyRenderer, SitePlan], after: tuple[StudyRende
     title, search), what its shortcodes show of the study and the reference list; every page
     shows the navigation, the article's metadata and the works cited. So a quotation feeds the
     pages whose Markdown holds it (its theme's, the quotations page, the whole study, the
-    projection, ...); a new label, page, reference or article, the whole site."""
+    projection, ...); a new label, page, reference or article, the whole site. ``after``'s plan
+    holds its pages' Markdown (``before``'s may have let go of it)."""
     (old, old_plan), (new, new_plan) = before, after
     reason = _whole_site_change(old, old_plan, new, new_plan)
     if reason:
         return SiteChanges(whole_site=reason)
     old_texts, new_texts = _page_texts(old, old_plan), _page_texts(new, new_plan)
-    pages = {uri for uri, text in new_texts.items() if text != old_texts[uri]}  # a planned page: its file's bytes
+    pages = {uri for uri, text in new_texts.items() if _fingerprint(text) != _fingerprint(old_texts[uri])}
     for entries in ("cited_on", "anchors", "titles"):
         old_entries, new_entries = getattr(old_plan, entries), getattr(new_plan, entries)
         pages |= {uri for uri in old_entries.keys() | new_entries.keys() if old_entries.get(uri) != new_entries.get(uri)}
@@ -160,6 +175,11 @@ def _whole_site_change(old: StudyRenderer, old_plan: SitePlan, new: StudyRendere
 def _page_texts(renderer: StudyRenderer, plan: SitePlan) -> dict[str, Page | PlannedPage]:
     """Each page's own text: a generated page as planned, a page of the docs folder as it was read."""
     return {page.uri: page for page in renderer.study.pages} | {page.uri: page for page in plan.pages}
+
+
+def _fingerprint(text: Page | PlannedPage) -> object:
+    """A page of the docs folder as it was read; a planned page by its Markdown's fingerprint."""
+    return text.fingerprint() if isinstance(text, PlannedPage) else text
 
 
 def _shortcodes_show(renderer: StudyRenderer, uri: str, markdown: str) -> tuple[str, ...]:

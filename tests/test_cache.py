@@ -287,3 +287,21 @@ def test_references_taken_from_the_cache_load_neither_pybtex_nor_latexcodec(site
     shown, imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
     assert "Lauvås" in shown
     assert imported == "[]"
+
+
+def test_kept_labels_or_references_that_do_not_fit_the_bibliography_are_worked_out_again() -> None:
+    """A cache is signed, yet may have been kept by other code: labels missing a work, or a
+    reference filed under another entry's text, are not taken (they failed the build with a KeyError)."""
+    from build_tools.citations.bibliography import parse_bibliography
+    from build_tools.citations.references import ReferenceList
+
+    bib = "@book{a1,\n  author = {Berg, P.},\n  title = {One},\n  year = {2001}\n}\n@book{b2,\n  author = {Olsen, K.},\n" \
+          "  title = {Two},\n  year = {2002}\n}\n"
+    first = ReferenceList(parse_bibliography(bib, "x.bib"))
+    expected = dict(first.labels)
+    kept = FormattingCache(labels=(first.state, {"b2": expected["b2"]}))
+    assert ReferenceList(parse_bibliography(bib, "x.bib"), kept).labels == expected
+    swapped = {first.bibliography.digest("a1"): first.bibliography.get("b2")}
+    again = parse_bibliography(bib, "x.bib", known=swapped)  # type: ignore[arg-type]
+    assert [reference.key for reference in again.references] == ["a1", "b2"]
+    assert [reference.key for reference in ReferenceList(again).ordered()] == ["a1", "b2"]

@@ -238,6 +238,18 @@ def test_a_cached_entry_that_inherits_is_formatted_again_when_its_parent_changes
         assert references.labels["child"].year == year, "the labels kept for the next build follow the parent too"
 
 
+def test_a_cached_entry_is_formatted_again_when_a_string_macro_it_may_use_changes() -> None:
+    from build_tools.citations.cache import FormattingCache
+
+    bib = '@string{nurs = "Nursing Inquiry"}\n@article{lawler,\n  author = {Lawler, J.},\n  title = {Essence},\n' \
+          '  journal = nurs,\n  year = {1998}\n}\n'
+    cache = FormattingCache()
+    for journal in ("Nursing Inquiry", "Nursing Changed", "Nursing Inquiry"):
+        changed = bib.replace("Nursing Inquiry", journal)
+        references = ReferenceList(parse_bibliography(changed, "x.bib", frozenset({"lawler"}), cache.references), cache)
+        assert references.text("lawler") == f"Lawler, J. (1998). Essence. {journal}.", "nothing stale is kept"
+
+
 def test_a_pages_citations_and_their_anchors_are_the_same_from_the_cache() -> None:
     from build_tools.citations.cache import FormattingCache
 

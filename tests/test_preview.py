@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -252,6 +253,44 @@ def test_a_failed_build_is_shown_once_and_only_when_it_stands(project: Path, ser
     log = served.stop()
     assert log.count("Doc file 'discussion.md' contains a link 'nowhere.md'") == 1, log
     assert log.count("Aborted with 2 warnings in strict mode!") == 1, log
+
+
+def test_a_failed_build_is_told_in_the_terminal_and_shown_while_saves_keep_coming(project: Path, served: Served) -> None:
+    """The terminal says why a build failed (a warning MkDocs' own logger gave, which its filter of
+    repeated messages must not drop when the preview logs it again); a broken mkdocs.yml is a
+    message, not a traceback; and an editor saving every half second while the site is broken
+    does not keep the browser waiting: the error is shown while the saves go on."""
+    config, method = project / "mkdocs.yml", project / "content" / "method.md"
+    settings = config.read_text(encoding="utf-8")
+    served.after(lambda: config.write_text(settings + "extra_templates: [missing-x.html]\n", encoding="utf-8"))
+    assert served.get("")[0] == 500
+    served.after(lambda: config.write_text(settings + "nav: [\n", encoding="utf-8"))
+    assert served.get("")[0] == 500
+    served.after(lambda: config.write_text(settings, encoding="utf-8"))
+    assert served.get("")[0] == 200
+
+    saving = threading.Event()
+
+    def save_every_half_second() -> None:
+        while saving.is_set():
+            method.touch()
+            time.sleep(0.5)
+
+    served.after(lambda: edit(project / "content" / "discussion.md", "Balint", "Balint ([see](nowhere.md))"))
+    saving.set()
+    saver = threading.Thread(target=save_every_half_second, daemon=True)
+    saver.start()
+    try:
+        time.sleep(0.5)  # builds under way now, one after another: each fails, and a save follows it
+        status, body = served.get("")
+        assert status == 500 and b"nowhere.md" in body
+        assert saver.is_alive(), "the page came only once the saves stopped"
+    finally:
+        saving.clear()
+        saver.join(timeout=5)
+    log = served.stop()
+    assert "Template skipped: 'missing-x.html' not found" in log, log
+    assert "Traceback" not in log, log
 
 
 def test_a_quotation_feeds_the_pages_that_show_it(project: Path) -> None:

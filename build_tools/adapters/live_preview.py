@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from material.plugins.search.plugin import SearchPlugin
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, PluginError
+from mkdocs.exceptions import Abort, MkDocsException, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 SETTLE = 0.02  # seconds without events before a build: an editor's save is a few events within a millisecond or two
 QUIET = 0.1  # seconds without events before a failed build is shown (MkDocs waits as long before any build)
+HOLD = 2.0  # seconds at most a failed build is held back while changes keep coming (an editor saving as one types)
 # What a save does, and a touch (MkDocs' polling sees the new time); not opening or closing a file to read it (every
 # build reads every source). One list for every watch: watchdog gives the watches of an observer one inotify
 # descriptor, where a folder watched again with other events has its first watch's events replaced.
@@ -145,7 +147,7 @@ class LivePreview:
         try:
             self.build_whole()
         except (Exception, Abort) as error:  # in the terminal as in the browser; a traceback where it is no message of ours
-            log.error(str(error), exc_info=not isinstance(error, (Abort, PluginError)))
+            log.error(str(error), exc_info=not isinstance(error, MkDocsException))
             return False
         self.site = self.built
         return True
@@ -284,8 +286,10 @@ class _HeldBack(logging.Handler):
 
 
 def _log_again(records: Iterable[logging.LogRecord]) -> None:
+    """The records to where they were going; their loggers' filters passed them already (MkDocs'
+    filter of repeated messages would drop them now)."""
     for record in records:
-        logging.getLogger(record.name).handle(record)
+        logging.getLogger(record.name).callHandlers(record)
 
 
 class PreviewServer(LiveReloadServer):
@@ -346,9 +350,13 @@ class PreviewServer(LiveReloadServer):
                     continue
                 with suppress(KeyError):  # not watched: it was missing
                     self.observer.unschedule(_observed(folder, subfolders))
-                with suppress(OSError):  # missing, or gone again: the watch of the folder holding it sees it come
+                try:
                     for handler in handlers if os.path.isdir(folder) else []:
                         self.observer.schedule(handler, folder, recursive=subfolders, event_filter=EVENTS)
+                except FileNotFoundError:
+                    pass  # gone again: the watch of the folder holding it sees it come
+                except OSError as error:  # the system's limit of watches, say: this folder's changes would go unseen
+                    log.warning(f"Cannot watch {folder} again ({error}): restart `mkdocs serve` to see its changes")
 
     def changes(self, paths: Iterable[str], *, moved: bool = False) -> None:
         """Files changed (the folder ``paths`` when ``moved``): a build follows once no more change for a moment."""
@@ -364,14 +372,15 @@ class PreviewServer(LiveReloadServer):
     def _build(self) -> None:
         """Builds the changes; a failed build is shown once no change followed it for a moment
         (the next save may mend it: a quotation renamed, then the theme naming it), else built
-        again meanwhile, requests waiting as for any build."""
+        again meanwhile, requests waiting as for any build (for HOLD seconds at most)."""
+        shown_by = time.monotonic() + HOLD
         while True:
             with self._rebuild_cond:
                 changed, self.changed, moved, self.moved, self._want_rebuild = frozenset(self.changed), set(), self.moved, set(), False
             self._watch_again(moved)
             with _HeldBack() as logged:
                 built = self.preview.rebuild(changed)
-            if built or not self._changes_after_failure():
+            if built or time.monotonic() > shown_by or not self._changes_after_failure():
                 break
             log.debug("Changed again after a failed build: building again")
         _log_again(logged)

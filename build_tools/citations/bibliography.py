@@ -109,7 +109,8 @@ class Bibliography:
         return self.text[start:end]
 
     def digest(self, key: str) -> str:
-        """Identifies the entry's exact text, so work done on it can be reused while it is unchanged."""
+        """Identifies the entry's exact text (with the @string macros before it and the entries it
+        inherits from), so work done on it can be reused while it is unchanged."""
         if key not in self.digests:
             self.digests[key] = _digest(self.source(key))
         return self.digests[key]
@@ -361,6 +362,7 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
     digests: dict[str, str] = {}
     parsed_entries: dict[str, Entry] = {}
     reader = _Reader(path)
+    macros = ""  # digest of the @string definitions read so far: an entry's text means what they make of it
     for chunk in scan(text):
         line, kind, key, start, end = chunk
         if len(problems) >= MAX_PROBLEMS:  # no file is that broken but on purpose: stop reading it
@@ -374,6 +376,8 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
             continue
         if kind != "string":
             chunks[key] = chunk
+            if macros:  # identified by the macros it may use too: a cache keeps nothing stale when one changes
+                digests[key] = _digest(macros + "\x1f" + text[start:end])
             if kind == "xdata":  # fields for other entries to take (biblatex §3.13.6), not a work; checked all the same
                 if not unchanged:
                     problems.extend(reader.read(text[start:end], line, key, kind)[2])
@@ -384,12 +388,13 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
                 continue
         source = text[start:end]
         if kind != "string" and known is not None and not _INHERITS.search(source):
-            digest = digests[key] = _digest(source)
-            if digest in known:
+            digest = digests.setdefault(key, _digest(source))
+            if digest in known and known[digest].key == key:  # its text names its key: a cache saying otherwise is not ours
                 reference, where = known[digest], Location(path, line)
                 references.append(reference if reference.source == where else replace(reference, source=where))
                 continue
         entries, read, found = reader.read(source, line, key, kind)
+        macros = _digest(macros + "\x1f" + source) if kind == "string" else macros
         problems.extend(found)
         parsed_entries.update(entries or {})
         references.extend(read)
@@ -456,7 +461,8 @@ def _resolve_links(text: str, references: list[Reference], parsed: dict[str, Ent
                 fields = inherit(kind, fields, parent_kind, parent_fields)
                 pending += [(link, parent_fields[link]) for link in ("crossref", "xdata") if link in parent_fields]
         family = (reference.key, *sorted(seen - {reference.key}))
-        digests[reference.key] = _digest("\x1f".join(text[chunks[key][3]:chunks[key][4]] for key in family if key in chunks))
+        digests[reference.key] = _digest("\x1f".join(digests.get(key) or _digest(text[chunks[key][3]:chunks[key][4]])
+                                                     for key in family if key in chunks))
         try:
             references[index] = reference_from_entry(reference.key, entry, reference.source, fields)
         except UnreadableField as error:  # a field it took from a parent: reported at the child, which cites it

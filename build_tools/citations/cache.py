@@ -18,7 +18,7 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib.metadata import version
@@ -342,9 +342,10 @@ class FormattingCache:
             self.changed = True
         return cast(T, found)  # a key is always rendered by the same kind of render(), so to the same type
 
-    def author_dates(self, state: str, compute: Callable[[], dict[str, AuthorDate]]) -> dict[str, AuthorDate]:
-        """The labels of the references ``state`` identifies, as an earlier build worked them out, or ``compute()`` now."""
-        if self.labels[0] != state:
+    def author_dates(self, state: str, keys: Iterable[str], compute: Callable[[], dict[str, AuthorDate]]) -> dict[str, AuthorDate]:
+        """The labels of the references ``state`` identifies (of ``keys``), as an earlier build worked
+        them out, or ``compute()`` now (also when the kept labels miss a key: kept by other code)."""
+        if self.labels[0] != state or not self.labels[1].keys() >= set(keys):
             self.labels = (state, compute())
             self.changed = True
         return self.labels[1]

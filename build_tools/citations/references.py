@@ -41,7 +41,8 @@ class ReferenceList:
     @cached_property
     def labels(self) -> dict[str, AuthorDate]:
         """APA's labels: worked out from all the references together, so kept for the next build too."""
-        return self.cache.author_dates(self.state, lambda: author_dates(self.bibliography.references))
+        return self.cache.author_dates(self.state, (reference.key for reference in self.bibliography.references),
+                                       lambda: author_dates(self.bibliography.references))
 
     def ordered(self, keys: set[str] | None = None) -> list[Reference]:
         """References in APA order (authors, then year with suffix); all of them, or ``keys``. A set

@@ -257,7 +257,8 @@ def test_a_failed_build_is_shown_once_and_only_when_it_stands(project: Path, ser
 
 def test_a_failed_build_is_told_in_the_terminal_and_shown_while_saves_keep_coming(project: Path, served: Served) -> None:
     """The terminal says why a build failed (a warning MkDocs' own logger gave, which its filter of
-    repeated messages must not drop when the preview logs it again); a broken mkdocs.yml is a
+    repeated messages must not drop when the preview logs it again, nor when the site is broken
+    again the same way); a broken mkdocs.yml is a
     message, not a traceback; and an editor saving every half second while the site is broken
     does not keep the browser waiting: the error is shown while the saves go on."""
     config, method = project / "mkdocs.yml", project / "content" / "method.md"
@@ -268,6 +269,9 @@ def test_a_failed_build_is_told_in_the_terminal_and_shown_while_saves_keep_comin
     assert served.get("")[0] == 500
     served.after(lambda: config.write_text(settings, encoding="utf-8"))
     assert served.get("")[0] == 200
+    served.after(lambda: config.write_text(settings + "extra_templates: [missing-x.html]\n", encoding="utf-8"))
+    assert served.get("")[0] == 500, "broken again as before, and judged as before"
+    served.after(lambda: config.write_text(settings, encoding="utf-8"))
 
     saving = threading.Event()
 

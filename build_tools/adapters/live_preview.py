@@ -41,7 +41,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import CountHandler
+from mkdocs.utils import CountHandler, DuplicateFilter
 from watchdog import events
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
@@ -285,6 +285,15 @@ class _HeldBack(logging.Handler):
             self.logger.parent.callHandlers(record)
 
 
+def _forget_repeated_messages() -> None:
+    """MkDocs drops a message its build logged before in the process (a filter it sets for
+    ``serve``'s rebuilds), so a site broken again as before passed strict mode: every change is
+    judged on its own."""
+    for found in logging.getLogger("mkdocs.commands.build").filters:
+        if isinstance(found, DuplicateFilter):
+            found.msgs.clear()
+
+
 def _log_again(records: Iterable[logging.LogRecord]) -> None:
     """The records to where they were going; their loggers' filters passed them already (MkDocs'
     filter of repeated messages would drop them now)."""
@@ -374,6 +383,7 @@ class PreviewServer(LiveReloadServer):
         (the next save may mend it: a quotation renamed, then the theme naming it), else built
         again meanwhile, requests waiting as for any build (for HOLD seconds at most)."""
         shown_by = time.monotonic() + HOLD
+        _forget_repeated_messages()
         while True:
             with self._rebuild_cond:
                 changed, self.changed, moved, self.moved, self._want_rebuild = frozenset(self.changed), set(), self.moved, set(), False

@@ -260,3 +260,24 @@ def test_check_command_reads_a_bare_sites_mkdocs_yml_for_where_its_sources_are(t
     broken = run_check(tmp_path)
     assert broken.returncode == 1 and "Traceback" not in broken.stdout + broken.stderr
     assert broken.stdout.startswith(f"{tmp_path / 'mkdocs.yml'}: error: ")
+
+
+def test_a_text_checked_before_is_not_rendered_again_and_any_change_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live preview reads every source at each save: a text already checked in the process
+    keeps its problems without being rendered again; another text, place or allowlist is checked."""
+    from build_tools.sources import markup_check
+    from build_tools.sources.settings import SiteSettings
+
+    rendered: list[str] = []
+    check = markup_check._markup_problems
+    monkeypatch.setattr(markup_check, "_markup_problems", lambda text, *rest: rendered.append(text) or check(text, *rest))
+    text, settings = "A <span class=\"odd\">word</span> {: onclick=x }\n", SiteSettings()
+    first = markup_check.markup_problems(text, "quotes/a.md", 5, settings)
+    assert first and markup_check.markup_problems(text, "quotes/a.md", 5, settings) == first
+    assert len(rendered) == 1
+    assert markup_check.markup_problems(text, "quotes/a.md", 6, settings)[0].line == first[0].line + 1
+    assert markup_check.markup_problems(text, "quotes/b.md", 5, settings)[0].path == "quotes/b.md"
+    fewer = markup_check.markup_problems(text, "quotes/a.md", 5, SiteSettings(allowed_classes=frozenset({"odd"})))
+    assert len(fewer) < len(first)
+    assert markup_check.markup_problems(text + "more\n", "quotes/a.md", 5, settings) == first
+    assert len(rendered) == 5

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.output.bibtex import Writer
 
 from ..model import Article
 from ..templating import templates
@@ -34,7 +35,7 @@ def article_bibtex(article: Article) -> str:
         Person(f"{{{author.family}}}, {author.given}" if " " in author.family else f"{author.family}, {author.given}")
         for author in article.authors
     ]
-    bibtex: str = BibliographyData({citation_key(article): entry}).to_string("bibtex")
+    bibtex: str = Writer().to_string(BibliographyData({citation_key(article): entry}))  # not looked up among entry points
     return bibtex
 
 

@@ -203,13 +203,13 @@ class StudyRenderer:
         """The article's APA reference as Markdown: formatted once, for every page that offers it."""
         from pybtex.backends.markdown import Backend as MarkdownBackend  # pybtex only where an article is cited
 
-        from ..citations.style import APA7Style
+        from ..citations.style import apa7_style
         from .article_formats import article_entry
 
         article = self.study.article
         assert article is not None
         # pybtex's Markdown escapes Markdown and HTML; "@" is this site's own syntax (a citation), escaped too.
-        citation: str = APA7Style().format_entry(article.year, article_entry(article)).text.render(MarkdownBackend())
+        citation: str = apa7_style().format_entry(article.year, article_entry(article)).text.render(MarkdownBackend())
         return citation.replace("@", "\\@")
 
     def head(self, cited_keys: tuple[str, ...], site_url: str) -> Markup:

@@ -8,6 +8,7 @@ merging, instead of a page that silently differs from its source.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -35,7 +36,21 @@ _MAY_HOLD_MARKUP = re.compile(r"[<{&]|\]\s*[(\[:]|!!!|\?\?\?|__")
 def markup_problems(text: str, path: str, first_line: int, settings: SiteSettings) -> list[Problem]:
     """An error for each thing the sanitizer would remove from ``text`` (Markdown whose first line
     is ``first_line`` of ``path``), and for each shape that Python-Markdown takes quadratic time
-    to read (the build would stall on it)."""
+    to read (the build would stall on it). A text checked before in this process (the live
+    preview reads every source again at each save) is not rendered again."""
+    key = (_renderer_key(settings), settings.allowed_classes, path, first_line, hashlib.blake2b(text.encode()).digest())
+    if key not in _CHECKED:
+        if len(_CHECKED) >= MAX_CHECKED:
+            _CHECKED.clear()
+        _CHECKED[key] = tuple(_markup_problems(text, path, first_line, settings))
+    return list(_CHECKED[key])
+
+
+MAX_CHECKED = 4096  # texts whose problems are kept (a study's sources, edited many times over)
+_CHECKED: dict[tuple[str, frozenset[str], str, int, bytes], tuple[Problem, ...]] = {}
+
+
+def _markup_problems(text: str, path: str, first_line: int, settings: SiteSettings) -> list[Problem]:
     stalling = _stalling(text, path, first_line)
     if stalling:
         return stalling
@@ -97,9 +112,13 @@ def _predictable(extensions: tuple[str, ...]) -> bool:
 _RENDERERS: dict[str, markdown.Markdown] = {}
 
 
+def _renderer_key(settings: SiteSettings) -> str:
+    return json.dumps([settings.markdown_extensions, settings.markdown_configs], sort_keys=True, default=repr)
+
+
 def _renderer(settings: SiteSettings) -> markdown.Markdown:
     """One Markdown instance per configuration, reset between texts (building one is costly)."""
-    key = json.dumps([settings.markdown_extensions, settings.markdown_configs], sort_keys=True, default=repr)
+    key = _renderer_key(settings)
     if key not in _RENDERERS:
         _RENDERERS[key] = markdown.Markdown(extensions=list(settings.markdown_extensions),
                                             extension_configs=dict(settings.markdown_configs))

@@ -169,7 +169,7 @@ class LivePreview:
         except (Exception, Abort) as error:
             log.debug(f"Rendering again failed ({error}): building the whole site")
             return False
-        self.plugin.plan = self.plugin.plan.released()  # as a build's: the files hold the pages' Markdown
+        self.plugin.release_pages()
         log.info(f"Rendered again: {', '.join(sorted(changes.pages)) or 'no page'}")
         return True
 

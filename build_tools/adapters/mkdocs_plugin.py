@@ -127,7 +127,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
                 files.append(File.generated(config, file.src_uri, content=clean_svg(svg)))
         for page in self.plan.pages:
             files.append(self._generated_page(config, page))
-        self.plan = self.plan.released()  # the files hold the pages' Markdown now
+        self.release_pages()
         for uri, content in self.plan.files:
             files.append(File.generated(config, uri, content=content))
         for asset in self.assets:
@@ -148,6 +148,11 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         self.renderer = StudyRenderer(self.study, references, self.options)
         self.citations.formatter = self.renderer.citation_formatter
         self.plan = plan_site(self.renderer, self.options, nav_order(config.nav), self.folders.bibliography)
+
+    def release_pages(self) -> None:
+        """The plan lets go of its pages' Markdown once MkDocs' files hold it (the live preview too,
+        once it has rendered them again): a page quoting a long interview is not kept twice."""
+        self.plan = self.plan.released()
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.preview:

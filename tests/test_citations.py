@@ -378,3 +378,23 @@ def test_latexcodec_is_imported_only_to_decode_an_uncommon_accent(title: str, sh
     text, loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
     assert text == f"Doe, J. (2000). {shown}."
     assert loaded == str("Yo" in title)
+
+
+def test_texts_read_for_citations_are_not_held() -> None:
+    """The live preview makes new pages at every save, each read for its citations: what is kept
+    of them is their citations, not their text (the serve process grew with every save)."""
+    import gc
+    import tracemalloc
+
+    from build_tools.citations.syntax import cited_keys
+
+    assert cited_keys("As [@kvale1996] says.") == ["kvale1996"]
+    tracemalloc.start()
+    try:
+        for n in range(200):
+            assert cited_keys(f"Page {n}: as “[@kvale1996]” says.\n" + "Words of the study. " * 2_500) == ["kvale1996"]
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < 2_000_000, held  # 200 texts of 50,000 characters: 20 MB if they were kept

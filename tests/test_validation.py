@@ -281,3 +281,20 @@ def test_a_text_checked_before_is_not_rendered_again_and_any_change_is(monkeypat
     assert len(fewer) < len(first)
     assert markup_check.markup_problems(text + "more\n", "quotes/a.md", 5, settings) == first
     assert len(rendered) == 5
+
+
+def test_a_text_whose_rendering_reads_other_files_is_checked_every_time(tmp_path: Path) -> None:
+    """With an extension that includes other files (pymdownx.snippets), the same text may render
+    differently the next time: it is never answered from what was checked before."""
+    from build_tools.sources.markup_check import markup_problems
+    from build_tools.sources.settings import SiteSettings
+
+    snippet = tmp_path / "x.md"
+    snippet.write_text("Snippet clean text.\n", encoding="utf-8")
+    settings = SiteSettings(markdown_extensions=("pymdownx.snippets",),
+                            markdown_configs={"pymdownx.snippets": {"base_path": [str(tmp_path)]}})
+    text = 'A quotation.\n\n--8<-- "x.md"\n'
+    assert markup_problems(text, "quotes/taboo.md", 5, settings) == []
+    snippet.write_text("Snippet <script>alert(1)</script> text.\n", encoding="utf-8")
+    assert [problem.message for problem in markup_problems(text, "quotes/taboo.md", 5, settings)] == \
+        ["the element <script> is not published: the site allows no scripts"]

@@ -7,6 +7,7 @@ citation.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
 # not to close, no other split of its text is tried (which took quadratic time on a long one).
 BRACKETED = re.compile(r"\[(?P<body>[^\[\]@]*+(?:@[^\[\]@]*+)*?(?<![\w\\])-?@(?>" + KEY + r")[^\[\]]*+)\](?![(\[:])")
 NARRATIVE = re.compile(r"(?<![\w@\\\]/:.=])@(?P<key>" + KEY + r")(?:[ \t]?\[(?P<locator>[^\[\]@]+)\](?![(\[:]))?")
-KEPT_TEXT = 1_000_000  # characters: the longest text whose citations the cache keeps
+KEPT_TEXT = 1_000_000  # characters: the longest text whose citations are kept (longer ones: a page made for a large study)
+MAX_KEPT = 4096  # texts whose citations are kept; each save in the live preview makes new pages
 _ITEM = re.compile(r"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>" + KEY + r")(?P<rest>.*)$", re.DOTALL)
 
 _LOCATOR_TERMS = {
@@ -97,20 +99,33 @@ def find_citations(markdown: str, path: str, first_line: int = 1) -> list[FoundC
 
 
 def cited_keys(markdown: str) -> list[str]:
-    """The key of every work cited in ``markdown``, in document order (a key as often as it is cited).
-    A long text (a page made for a large study) is read again rather than held by the cache."""
-    found = _citations_in(markdown) if len(markdown) <= KEPT_TEXT else _citations_in.__wrapped__(markdown)
+    """The key of every work cited in ``markdown``, in document order (a key as often as it is cited)."""
+    found = _citations_in(markdown)
     return [item.key for _, _, citation, _ in found if citation for item in citation.items]
 
 
-@lru_cache(maxsize=4096)
+_KEPT: dict[bytes, tuple[tuple[int, int, Citation | None, str], ...]] = {}
+
+
 def _citations_in(markdown: str) -> tuple[tuple[int, int, Citation | None, str], ...]:
     """(offset, line index, citation or None, syntax error) of each citation, in document order.
 
-    Kept per text: the source check and the citation index read the same pages in one build.
+    Kept by the text's digest (the text itself is not held): the source check and the citation
+    index read the same pages in one build, and the live preview the same sources at each save.
     """
     if "@" not in markdown:
         return ()
+    if len(markdown) > KEPT_TEXT:
+        return _read_citations(markdown)
+    key = hashlib.blake2b(markdown.encode()).digest()
+    if key not in _KEPT:
+        if len(_KEPT) >= MAX_KEPT:
+            _KEPT.clear()
+        _KEPT[key] = _read_citations(markdown)
+    return _KEPT[key]
+
+
+def _read_citations(markdown: str) -> tuple[tuple[int, int, Citation | None, str], ...]:
     masked = mask_code_and_links(markdown)
     found: list[tuple[int, int, Citation | None, str]] = []
     taken: list[tuple[int, int]] = []

@@ -37,7 +37,10 @@ def markup_problems(text: str, path: str, first_line: int, settings: SiteSetting
     """An error for each thing the sanitizer would remove from ``text`` (Markdown whose first line
     is ``first_line`` of ``path``), and for each shape that Python-Markdown takes quadratic time
     to read (the build would stall on it). A text checked before in this process (the live
-    preview reads every source again at each save) is not rendered again."""
+    preview reads every source again at each save) is not rendered again, where the text alone
+    decides its rendering: not with an extension that may read other files (snippets, includes)."""
+    if not _predictable(settings.markdown_extensions):
+        return _markup_problems(text, path, first_line, settings)
     key = (_renderer_key(settings), settings.allowed_classes, path, first_line, hashlib.blake2b(text.encode()).digest())
     if key not in _CHECKED:
         if len(_CHECKED) >= MAX_CHECKED:

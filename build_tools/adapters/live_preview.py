@@ -111,19 +111,17 @@ class LivePreview:
     def feeds(self, path: str) -> str:
         """What a change to ``path`` feeds: ``"study"`` (a source the study reads: the plan knows
         which pages it feeds), ``"site"`` (anything else a build reads) or ``""`` (nothing)."""
-        folders, file = self.plugin.folders, Path(path).resolve()
-        docs, root = self.plugin.docs_dir, folders.root.resolve()
+        folders, file, root = self.plugin.folders, Path(path).resolve(), self.plugin.folders.root
         if any(part.startswith(".") for part in (file.relative_to(root).parts if file.is_relative_to(root) else [file.name])) \
                 or file.name.endswith("~"):
             return ""  # an editor's swap, lock or backup file, or in a hidden folder (the build's cache): no build reads it
-        if file in {folders.path(name).resolve() for name in (folders.content, folders.stages, folders.teaching,
-                                                              folders.themes, folders.quotes)}:
+        *source_folders, bibliography = (source.resolve() for source in folders.sources())
+        if file in source_folders:
             return "site"  # a source folder itself made, moved or removed: anything in it may have changed
-        if file == folders.path(folders.bibliography) or (file.suffix == ".md" and any(
-                file.is_relative_to(folders.path(name)) for name in (folders.content, folders.stages, folders.teaching,
-                                                                     folders.themes, folders.quotes))):
+        if file == bibliography or (file.suffix == ".md" and any(file.is_relative_to(folder) for folder in source_folders)):
             return "study"
-        if file.is_relative_to(docs) or not any(file.is_relative_to(folders.path(name)) for name in (folders.themes, folders.quotes)):
+        outside_docs = (folders.path(folders.themes).resolve(), folders.path(folders.quotes).resolve())
+        if file.is_relative_to(self.plugin.docs_dir) or not any(file.is_relative_to(folder) for folder in outside_docs):
             return "site"
         return ""  # beside the themes and quotations: no build reads it
 
@@ -206,10 +204,7 @@ def render_again(site: BuiltSite, changes: SiteChanges, plan: SitePlan) -> None:
         generated = files.get_file_from_path(uri)
         if generated is None:
             raise _WholeSite(f"{uri} is not a file of the last build")
-        if isinstance(content, bytes):
-            generated.content_bytes = content
-        else:
-            generated.content_string = content
+        generated.content_bytes = content
         generated.copy_file()
     if search:
         search.search_index.entries = _search_entries(search.search_index.entries, indexed, pages, documents)

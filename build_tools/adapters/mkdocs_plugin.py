@@ -225,10 +225,9 @@ class StudyPlugin(BasePlugin[StudyConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.edition = None
         if self.options.offline_edition and self.command != "serve":  # started now, beside this build, where it can be
-            from .offline import FirstBuild, start_offline_edition
+            from .offline import start_offline_edition
 
-            self.edition = start_offline_edition(Path(config.config_file_path), FirstBuild(self.study, self.renderer.references,
-                                                                                           self.theme_work))
+            self.edition = start_offline_edition(Path(config.config_file_path), self._first_build())
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
@@ -236,7 +235,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         except OSError as error:
             log.info(f"could not keep the formatted references for the next build: {error}")
         if self.options.offline_edition and self.command != "serve":
-            from .offline import FirstBuild, build_offline_edition  # drives a second MkDocs build
+            from .offline import build_offline_edition  # drives a second MkDocs build
 
             archive = Path(config.site_dir) / self.options.paths.offline_edition
             edition, self.edition = self.edition, None
@@ -244,7 +243,13 @@ class StudyPlugin(BasePlugin[StudyConfig]):
                 edition.finish(archive)
             else:
                 build_offline_edition(Path(config.config_file_path), archive,  # its warnings are the site's: this build judges them
-                                      FirstBuild(self.study, self.renderer.references, self.theme_work), strict=False)
+                                      self._first_build(), strict=False)
+
+    def _first_build(self) -> FirstBuild:
+        """What this build hands the offline edition's: the study it read, and the theme's work."""
+        from .offline import FirstBuild
+
+        return FirstBuild(self.study, self.renderer.references, self.theme_work)
 
     def on_build_error(self, *, error: Exception) -> None:
         edition, self.edition = self.edition, None

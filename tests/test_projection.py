@@ -247,6 +247,8 @@ def test_the_full_screen_button_says_what_it_does(open_page: Any, site_url: str)
     page.wait_for_function("() => document.querySelector('.projection__fullscreen').textContent === 'Exit full screen'")
     button.click()
     page.wait_for_function("() => !document.fullscreenElement")
+    # the label follows the fullscreenchange event, which may come a moment after the element is cleared
+    page.wait_for_function("() => document.querySelector('.projection__fullscreen').textContent === 'Full screen'")
     assert button.inner_text() == "Full screen"
 
 

@@ -28,12 +28,20 @@ def plain_text_meta(page: Page, title: str | None) -> None:
     if not isinstance(own, str):
         own = in_nav if isinstance(in_nav, str) else html.unescape(page.title or "")  # a heading's, as HTML
     shown = str(escape(" ".join(own.split())))
-    if "title" in page.meta or title is not None or not page.is_homepage:  # Material writes it into <title> as it is
-        page.meta["title"] = shown
     page.title = str(escape(" ".join(in_nav.split()))) if isinstance(in_nav, str) else shown
+    if "title" in page.meta or (title is not None if page.is_homepage else _striptags_differs(page.title, shown)):
+        page.meta["title"] = shown  # Material writes it into <title> and the header as it is
     if "description" in page.meta:
         page.meta["description"] = str(escape(" ".join(str(page.meta["description"]).split())))
     _clean_toc(page.toc.items if page.toc else [])
+
+
+def _striptags_differs(title: str, shown: str) -> bool:
+    """Whether Material's fallback for a page without ``meta.title``, ``page.title | striptags``,
+    would write other than ``shown``: striptags unescapes what escaping made safe, and a name from
+    the navigation is not the page's own. Otherwise the page's settings stay empty, which spares
+    Material four lookups for every page on every page's navigation (a tenth of a build of 100 pages)."""
+    return title != shown or "&" in shown
 
 
 def _clean_toc(items: list[AnchorLink]) -> None:

@@ -13,12 +13,14 @@ contributor (with its line) before anything is published.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
+from importlib.metadata import version
 
 import nh3
 
@@ -123,6 +125,34 @@ class Allowlist:
 def clean_html(html: str, allowlist: Allowlist = Allowlist()) -> str:
     """``html`` with everything outside the allowlist removed (script and style with their content)."""
     return _html_cleaner(allowlist).clean(html)
+
+
+UNCHANGED, CHANGED = "unchanged", "changed"  # what sanitizing a text did, as a cache keeps it
+
+
+def clean_html_once(html: str, allowlist: Allowlist, remember: Callable[[str, Callable[[], str]], str]) -> str:
+    """:func:`clean_html`, not run again on HTML it left unchanged before: ``remember(key, find)``
+    gives what an earlier build found for ``key`` (from a signed cache) or ``find()`` now. The key
+    is the digest of the HTML, the allowlist and nh3's version (this package's own code is part of
+    every cache's key). A page's HTML almost always passes unchanged, the check having refused
+    what the sanitizer would remove, and sanitizing it is most of what the plugin adds to its rendering."""
+    digest = hashlib.sha256(f"sanitized\x1f{_nh3_version()}\x1f{sorted(allowlist.extra_classes)}\x1f{allowlist.authored}\x1f".encode())
+    digest.update(html.encode("utf-8"))
+    key = digest.hexdigest()
+    cleaned: list[str] = []
+
+    def find() -> str:
+        cleaned.append(clean_html(html, allowlist))
+        return UNCHANGED if cleaned[0] == html else CHANGED
+
+    if remember(key, find) == UNCHANGED:
+        return html
+    return cleaned[0] if cleaned else clean_html(html, allowlist)
+
+
+@cache
+def _nh3_version() -> str:
+    return version("nh3")
 
 
 @lru_cache(maxsize=4)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import bare_site, build_site
 
+from build_tools import sanitizer
 from build_tools.citations import cache as cache_module
 from build_tools.citations.apa import author_dates
 from build_tools.citations.cache import FormattingCache
@@ -305,3 +306,24 @@ def test_kept_labels_or_references_that_do_not_fit_the_bibliography_are_worked_o
     again = parse_bibliography(bib, "x.bib", known=swapped)  # type: ignore[arg-type]
     assert [reference.key for reference in again.references] == ["a1", "b2"]
     assert [reference.key for reference in ReferenceList(again).ordered()] == ["a1", "b2"]
+
+
+def test_a_pages_html_the_sanitizer_left_unchanged_is_not_sanitized_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sanitizing every page is most of what the plugin adds to rendering it: a page whose exact
+    HTML passed unchanged in an earlier build (so says the signed cache) is not sanitized again."""
+    sanitized: list[str] = []
+    real = sanitizer.clean_html
+
+    def counted(html: str, allowlist: sanitizer.Allowlist) -> str:
+        sanitized.append(html)
+        return real(html, allowlist)
+
+    monkeypatch.setattr(sanitizer, "clean_html", counted)
+    first = pages(site)
+    assert any("Kolb" in html for html in sanitized), "the first build sanitizes the pages"
+    sanitized.clear()
+    assert pages(site) == first
+    assert sanitized == []
+    (site / "docs" / "more.md").write_text(PAGES["more"] + "\nA sentence added.\n", encoding="utf-8")
+    pages(site)
+    assert len(sanitized) == 1 and "A sentence added." in sanitized[0]

@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from build_tools.adapters.mkdocs_config import site_configuration
-from build_tools.sanitizer import clean_html
+from build_tools.sanitizer import CHANGED, UNCHANGED, Allowlist, clean_html, clean_html_once
 from build_tools.sources.folders import SourceFolders
 from build_tools.sources.loader import read_study
 from build_tools.sources.settings import SiteSettings
@@ -413,6 +413,24 @@ def test_the_sanitizer_alone_makes_every_payload_inert() -> None:
             assert element.name not in ("script", "iframe", "object", "base", "meta", "animate", "style"), (name, html)
             for attribute in URL_ATTRIBUTES & set(element.attrs):
                 assert urlsplit(element[attribute]).scheme in SAFE_SCHEMES, (name, html)
+
+
+def test_html_the_sanitizer_changes_is_sanitized_at_every_build() -> None:
+    """What an earlier build found is kept by the HTML's digest: only that exact HTML, found
+    unchanged, skips the sanitizer; anything it changed is sanitized again, every time."""
+    kept: dict[str, str] = {}
+
+    def remember(key: str, find: Callable[[], str]) -> str:
+        return kept[key] if key in kept else kept.setdefault(key, find())
+
+    hostile, safe = '<p onclick="alert(1)">Hi</p>', "<p>Hi</p>"
+    for _ in range(2):
+        assert clean_html_once(hostile, Allowlist(), remember) == safe
+        assert clean_html_once(safe, Allowlist(), remember) == safe
+    assert sorted(kept.values()) == [CHANGED, UNCHANGED]
+    assert clean_html_once(safe + hostile, Allowlist(), remember) == safe + safe
+    assert clean_html_once('<p class="x">Hi</p>', Allowlist(frozenset({"x"})), remember) == '<p class="x">Hi</p>'
+    assert clean_html_once('<p class="x">Hi</p>', Allowlist(), remember) == safe, "another allowlist: found anew"
 
 
 def test_a_download_keeps_its_own_name() -> None:

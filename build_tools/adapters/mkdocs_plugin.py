@@ -30,7 +30,7 @@ from ..citations.index import AnchorNumbering, page_reference_anchor, reference_
 from ..citations.references import ReferenceList
 from ..model import Study
 from ..problems import Problem, SourceErrors, display_path, excerpt
-from ..sanitizer import Allowlist, clean_html, clean_svg
+from ..sanitizer import Allowlist, clean_html_once, clean_svg
 from ..site.pages import REFERENCES_PLACEHOLDER, StudyRenderer
 from ..site.plan import PlannedPage, SitePlan, journey_navigation, plan_site
 from ..sources.loader import load_study
@@ -197,8 +197,9 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         plain_text_meta(page, self.plan.titles.get(here))
         if here in self.plan.uris:
             share_source(page)
-        html = clean_html(html, self.allowlist)  # the last step of the page's HTML, but for its reference list,
-        if REFERENCES_PLACEHOLDER in html:       # which is sanitized as it is made (and kept so in the cache)
+        # The last step of the page's HTML, but for its reference list, which is sanitized as it is made (and kept so in the cache).
+        html = clean_html_once(html, self.allowlist, self.cache.render)
+        if REFERENCES_PLACEHOLDER in html:
             html = html.replace(REFERENCES_PLACEHOLDER, self._reference_list(page, files), 1)
         return html
 

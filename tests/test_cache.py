@@ -314,16 +314,16 @@ def test_a_pages_html_the_sanitizer_left_unchanged_is_not_sanitized_again(site: 
     sanitized: list[str] = []
     real = sanitizer.clean_html
 
-    def counted(html: str, allowlist: sanitizer.Allowlist) -> str:
+    def counted(html: str, allowlist: sanitizer.Allowlist | None = None) -> str:
         sanitized.append(html)
-        return real(html, allowlist)
+        return real(html, allowlist or sanitizer.Allowlist())
 
     monkeypatch.setattr(sanitizer, "clean_html", counted)
     first = pages(site)
-    assert any("Kolb" in html for html in sanitized), "the first build sanitizes the pages"
+    assert any("<h1" in html for html in sanitized), "the first build sanitizes the pages"
     sanitized.clear()
     assert pages(site) == first
-    assert sanitized == []
+    assert not any("<h1" in html for html in sanitized), "nor a page: its reference list comes from the cache"
     (site / "docs" / "more.md").write_text(PAGES["more"] + "\nA sentence added.\n", encoding="utf-8")
     pages(site)
-    assert len(sanitized) == 1 and "A sentence added." in sanitized[0]
+    assert [html for html in sanitized if "<h1" in html] == [next(html for html in sanitized if "A sentence added." in html)]

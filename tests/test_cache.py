@@ -19,6 +19,7 @@ from helpers import bare_site, build_site
 from build_tools import sanitizer
 from build_tools.citations import cache as cache_module
 from build_tools.citations.apa import author_dates
+from build_tools.citations.bibliography import CheckedText
 from build_tools.citations.cache import FormattingCache
 from build_tools.citations.model import Date, Name, Reference, Work
 from build_tools.locations import Location
@@ -107,11 +108,13 @@ def test_a_valid_cache_round_trips(tmp_path: Path, user_cache: Path) -> None:
     saved = FormattingCache(references={"d1": reference},
                             formatted={("d1", "2001a"): ("<i>Particles</i>", "Particles")},
                             rendered={"page": "<span>(Berg, 2001)</span>", "list": ("<li>a</li>", "<li>b</li>")},
-                            used={"page", "list"}, changed=True, labels=("state", {"berg2001": label}))
+                            used={"page", "list"}, changed=True, labels=("state", {"berg2001": label}),
+                            checked=CheckedText("text", ((1, "book", "berg2001", 0, 120), (9, "string", "j", 120, 150))))
     path = tmp_path / "references.json"
     saved.save(path)
     loaded = FormattingCache.load(path)
     assert loaded.references == saved.references and loaded.formatted == saved.formatted and loaded.labels == saved.labels
+    assert loaded.checked == saved.checked
     assert loaded.rendered == saved.rendered and isinstance(loaded.rendered["list"], tuple)
     assert loaded.used_before == frozenset({"page", "list"})
     key = user_cache / "build_tools" / "key"
@@ -219,16 +222,31 @@ def label_name_is_short(data: dict) -> None:
     data["labels"][1][0][6][0][0].pop()
 
 
+def entry_line_is_a_boolean(data: dict) -> None:
+    data["checked"][1][0][0] = True
+
+
+def entry_columns_differ_in_length(data: dict) -> None:
+    data["checked"][1][2].append("extra")
+
+
+def entry_column_missing(data: dict) -> None:
+    data["checked"][1].pop()
+
+
 @pytest.mark.parametrize("change", [other_version, other_code, true_as_version, unknown_confidence, line_is_a_boolean, extra_field,
                                     name_without_surname, field_is_a_list, formatted_is_a_triple, rendered_holds_a_number, not_an_object,
-                                    label_italic_is_a_string, label_date_is_a_string, label_name_is_short])
+                                    label_italic_is_a_string, label_date_is_a_string, label_name_is_short, entry_line_is_a_boolean,
+                                    entry_columns_differ_in_length, entry_column_missing])
 def test_a_signed_cache_of_the_wrong_shape_is_ignored(tmp_path: Path, user_cache: Path, change: Callable[[dict], None]) -> None:
     path = tmp_path / "references.json"
     reference = Reference("k", Work("book", author=(Name("Kolb", "D."),), issued=Date("1984"), title="T"), "certain", "", Location("refs.bib", 2))
     FormattingCache(references={"d": reference}, formatted={("d", "1984"): ("<i>T</i>", "T")},
-                    rendered={"page": "<span></span>"}, used={"page"}, changed=True, labels=("s", author_dates([reference]))).save(path)
+                    rendered={"page": "<span></span>"}, used={"page"}, changed=True, labels=("s", author_dates([reference])),
+                    checked=CheckedText("t", ((2, "book", "k", 0, 90),))).save(path)
     data = stored(path)
     assert FormattingCache.load(path).references == {"d": reference} and FormattingCache.load(path).labels[1] == author_dates([reference])
+    assert FormattingCache.load(path).checked.chunks == ((2, "book", "k", 0, 90),)
     change(data)
     write_signed(path, encoded(data), user_key(user_cache))
     assert FormattingCache.load(path) == FormattingCache()

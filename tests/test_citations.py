@@ -225,6 +225,29 @@ def test_an_unchanged_entry_is_not_parsed_again() -> None:
     assert ReferenceList(second, cache).html("vanderberg2001") == first.html("vanderberg2001")
 
 
+
+def test_a_text_checked_whole_before_is_neither_checked_nor_cut_into_entries_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from build_tools.citations import bibliography as module
+
+    text = EXTRA_BIB + "\n@book{broken, title = {No author}, year = {2020}, confidence = {sure}}\n"
+    first = module.parse_bibliography(text, "x.bib", frozenset({"vanderberg2001"}))
+    assert any("broken" in problem.message for problem in first.problems), "an entry not shown is checked all the same"
+    passed = module.parse_bibliography(EXTRA_BIB, "x.bib", frozenset({"vanderberg2001"}))
+    assert not passed.problems and passed.checked.chunks == module.scan(EXTRA_BIB)
+
+    def cut(text: str) -> tuple[module.Chunk, ...]:
+        raise AssertionError("cut into entries again")
+
+    monkeypatch.setattr(module, "scan", cut)
+    again = module.parse_bibliography(EXTRA_BIB, "x.bib", frozenset({"vanderberg2001"}), checked=passed.checked)
+    assert again.keys == passed.keys and again.references == passed.references and again.chunks == passed.chunks
+    assert module.defined_keys(EXTRA_BIB, "x.bib", passed.checked) == set(passed.keys)
+    with pytest.raises(AssertionError, match="cut into entries again"):  # another text: cut anew, and checked whole
+        module.parse_bibliography(text, "x.bib", frozenset({"vanderberg2001"}), checked=passed.checked)
+    monkeypatch.undo()
+    changed = module.parse_bibliography(text, "x.bib", frozenset({"vanderberg2001"}), checked=passed.checked)
+    assert changed.problems == first.problems
+
 def test_a_cached_entry_that_inherits_is_formatted_again_when_its_parent_changes() -> None:
     from build_tools.citations.cache import FormattingCache
 

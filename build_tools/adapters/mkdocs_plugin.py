@@ -112,7 +112,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
                                              settings=settings, checked_bibliography=self.cache.checked)
         except SourceErrors as errors:
             raise _errors(errors.problems) from None
-        self.cache.mark_checked(bibliography.text_digest)  # the build goes on: every entry passed
+        self.cache.mark_checked(bibliography.checked)  # the build goes on: every entry passed
         return study, ReferenceList(bibliography, self.cache)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

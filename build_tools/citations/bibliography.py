@@ -77,6 +77,19 @@ Chunk = tuple[int, str, str, int, int]
 
 
 @dataclass(frozen=True)
+class CheckedText:
+    """A .bib text an earlier build read whole and found nothing wrong with: the digest of the
+    text, and the entries it is cut into (:func:`scan`), so that while the text is unchanged its
+    entries are neither checked nor looked for again."""
+
+    digest: str = ""
+    chunks: tuple[Chunk, ...] = ()
+
+
+NOT_CHECKED = CheckedText()
+
+
+@dataclass(frozen=True)
 class Bibliography:
     """A .bib file: every key it defines, and the references parsed from it (all, or those asked for).
 
@@ -93,6 +106,12 @@ class Bibliography:
     text: str = field(default="", repr=False, compare=False)
     digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     text_digest: str = field(default="", repr=False, compare=False)  # of the whole text, for ``checked``
+    scanned: tuple[Chunk, ...] = field(default=(), repr=False, compare=False)  # the whole text cut into entries
+
+    @property
+    def checked(self) -> CheckedText:
+        """What a later build may take as checked, once the build that read this found nothing wrong."""
+        return CheckedText(self.text_digest, self.scanned)
 
     def get(self, key: str) -> Reference | None:
         return self._by_key.get(key)
@@ -122,6 +141,17 @@ class Bibliography:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=2)
+def _text_digest(text: str) -> str:
+    """The digest of a whole file's text: the keys and the entries of one text are asked for in turn."""
+    return _digest(text)
+
+
+def _entries_of(text: str, checked: CheckedText) -> tuple[Chunk, ...]:
+    """The text cut into entries: as an earlier build cut this same text, or by :func:`scan` now."""
+    return checked.chunks if checked.chunks and checked.digest == _text_digest(text) else scan(text)
 
 
 def needs_latex(value: str) -> bool:
@@ -331,20 +361,21 @@ def _entry_end(text: str, start: int, end: int) -> int:
     return end
 
 
-def defined_keys(text: str, path: str) -> set[str]:
+def defined_keys(text: str, path: str, checked: CheckedText = NOT_CHECKED) -> set[str]:
     """Every key the file defines, found without parsing its entries (BibTeX) or by reading it (CSL)."""
     if is_csl(path):
         return {reference.key for reference, _ in read_csl(text, path)[0]}
-    return {key for _, kind, key, _, _ in scan(text) if kind not in ("comment", "preamble", "string")}
+    return {key for _, kind, key, _, _ in _entries_of(text, checked) if kind not in ("comment", "preamble", "string")}
 
 
 def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
-                       known: Mapping[str, Reference] | None = None, checked: str = "") -> Bibliography:
+                       known: Mapping[str, Reference] | None = None, checked: CheckedText = NOT_CHECKED) -> Bibliography:
     """Parse BibTeX ``text`` read from ``path``: every entry, or ``only`` those keys (cheaper on a
     large file; the others are still checked, see the module's docstring). ``known`` maps entry
     digests to references parsed by an earlier build: those entries are not parsed again; when
-    ``checked`` is the digest of ``text`` (an earlier build checked it all and found nothing),
-    the entries not parsed are not checked again either. Problems are returned, not raised.
+    ``checked`` is of ``text`` (an earlier build checked it all and found nothing), the entries
+    not parsed are not checked again either, nor is the text cut into entries again. Problems are
+    returned, not raised.
 
     A ``.json``, ``.yaml`` or ``.yml`` file is read as CSL-JSON or CSL-YAML (:mod:`.csl`)."""
     if is_csl(path):
@@ -353,17 +384,18 @@ def parse_bibliography(text: str, path: str, only: frozenset[str] | None = None,
 
 
 def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, known: Mapping[str, Reference] | None,
-                         checked: str) -> Bibliography:
+                         checked: CheckedText) -> Bibliography:
     references: list[Reference] = []
-    text_digest = _digest(text)
-    unchanged = bool(checked) and checked == text_digest
+    text_digest = _text_digest(text)
+    unchanged = bool(checked.digest) and checked.digest == text_digest
+    scanned = _entries_of(text, checked)
     problems = [] if unchanged else forbidden_characters(text, path)
     chunks: dict[str, Chunk] = {}
     digests: dict[str, str] = {}
     parsed_entries: dict[str, Entry] = {}
     reader = _Reader(path)
     macros = ""  # digest of the @string definitions read so far: an entry's text means what they make of it
-    for chunk in scan(text):
+    for chunk in scanned:
         line, kind, key, start, end = chunk
         if len(problems) >= MAX_PROBLEMS:  # no file is that broken but on purpose: stop reading it
             problems.append(Problem(path, line, f"more than {MAX_PROBLEMS:,} problems: the rest of the file is not read"))
@@ -400,7 +432,7 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
         references.extend(read)
     _resolve_links(text, references, parsed_entries, chunks, reader, problems, digests)
     return Bibliography(path, frozenset(chunks), tuple(references), tuple(problems), chunks, parsed_entries,
-                        text, digests, text_digest)
+                        text, digests, text_digest, scanned)
 
 
 def _not_an_entry(reader: _Reader, text: str, chunk: Chunk) -> list[Problem]:

@@ -28,14 +28,16 @@ from typing import TypeVar, cast
 
 from ..locations import Location
 from .apa import AuthorDate
+from .bibliography import NOT_CHECKED, CheckedText, Chunk
 from .model import CONFIDENCE_LEVELS, Confidence, Date, Name, Reference, Work
 
 T = TypeVar("T", str, tuple[str, ...])
 
-FORMAT = 5  # of the file; a cache in any other format is rebuilt
+FORMAT = 6  # of the file; a cache in any other format is rebuilt
 MAX_BYTES = 256 * 2**20  # a larger file is refused unread: no build writes one
 KEY_BYTES = 32
 CACHE_KEYS = frozenset({"format", "code", "references", "formatted", "rendered", "used_before", "checked", "labels"})
+CHUNK_COLUMNS = (int, str, str, int, int)  # a .bib's entries (bibliography.Chunk) are kept as five columns: line, type, key, start, end
 REFERENCE_KEYS = frozenset({"key", "work", "confidence", "annote", "source"})
 NAME_PARTS = 6  # last, first, von, junior, is_others, dropping
 DATE_KEYS = frozenset({"year", "month", "day", "literal", "end_year"})
@@ -252,6 +254,17 @@ def label_from_list(value: object) -> AuthorDate:
                       italic, text(entry_year))
 
 
+def checked_from_list(value: object) -> CheckedText:
+    """A checked text's digest and its entries, kept as columns (a large .bib has thousands)."""
+    digest, kept = array(value)
+    columns = [array(column) for column in array(kept)]
+    if columns and (len(columns) != len(CHUNK_COLUMNS) or len(set(map(len, columns))) != 1 or not all(
+            all(item.__class__ is kind for item in column) for kind, column in zip(CHUNK_COLUMNS, columns, strict=True))):
+        raise TypeError("not the entries of a text")
+    chunks: tuple[Chunk, ...] = tuple(zip(*columns, strict=True))  # each column's type checked above
+    return CheckedText(text(digest), chunks)
+
+
 def rendered_from_json(value: object) -> str | tuple[str, ...]:
     return value if isinstance(value, str) else tuple(text(part) for part in array(value))
 
@@ -269,7 +282,7 @@ class FormattingCache:
     formatted: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     rendered: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     used_before: frozenset[str] = frozenset()  # rendered HTML the build that saved the file asked for
-    checked: str = ""  # digest of a .bib text every entry of which passed: not checked again while it is unchanged
+    checked: CheckedText = NOT_CHECKED  # a .bib text every entry of which passed: not checked again while it is unchanged
     labels: tuple[str, dict[str, AuthorDate]] = ("", {})  # the labels of the references of one state (ReferenceList.state)
     changed: bool = False
     used: set[str] = field(default_factory=set, repr=False)  # rendered HTML this build asked for
@@ -311,7 +324,8 @@ class FormattingCache:
         return {"format": FORMAT, "code": code_version(),
                 "references": {digest: reference_to_dict(reference) for digest, reference in self.references.items()},
                 "formatted": [[digest, label, html, plain] for (digest, label), (html, plain) in self.formatted.items()],
-                "rendered": self.rendered, "used_before": sorted(self.used_before), "checked": self.checked,
+                "rendered": self.rendered, "used_before": sorted(self.used_before),
+                "checked": [self.checked.digest, [list(column) for column in zip(*self.checked.chunks, strict=True)]],
                 "labels": [self.labels[0], [label_to_list(label) for label in self.labels[1].values()]]}
 
     @classmethod
@@ -330,7 +344,7 @@ class FormattingCache:
         return cls(references={digest: reference_from_dict(reference) for digest, reference in record(data["references"]).items()},
                    formatted=formatted,
                    rendered={key: rendered_from_json(html) for key, html in record(data["rendered"]).items()},
-                   used_before=frozenset(text(key) for key in array(data["used_before"])), checked=text(data["checked"]),
+                   used_before=frozenset(text(key) for key in array(data["used_before"])), checked=checked_from_list(data["checked"]),
                    labels=(text(state), {label.key: label for label in map(label_from_list, array(labels))}))
 
     def render(self, key: str, render: Callable[[], T]) -> T:
@@ -356,10 +370,10 @@ class FormattingCache:
             self.references[digest] = reference
             self.changed = True
 
-    def mark_checked(self, digest: str) -> None:
-        """Remember that the .bib text with this digest was checked entry by entry and passed."""
-        if digest != self.checked:
-            self.checked = digest
+    def mark_checked(self, checked: CheckedText) -> None:
+        """Remember that this .bib text was checked entry by entry and passed."""
+        if checked.digest != self.checked.digest:
+            self.checked = checked
             self.changed = True
 
     def store(self, digest: str, label: str, html: str, text: str) -> None:

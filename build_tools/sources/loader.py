@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..characters import forbidden_characters
-from ..citations.bibliography import Bibliography, defined_keys, parse_bibliography
+from ..citations.bibliography import NOT_CHECKED, Bibliography, CheckedText, defined_keys, parse_bibliography
 from ..citations.model import Citation, Reference
 from ..citations.syntax import FoundCitation, find_citations
 from ..locations import Location
@@ -66,7 +66,7 @@ class LoadResult:
 
 def load_study(folders: SourceFolders, complete_bibliography: bool = True,
                known_references: Mapping[str, Reference] | None = None,
-               settings: SiteSettings = DEFAULT_SETTINGS, checked_bibliography: str = "") -> tuple[Study, Bibliography]:
+               settings: SiteSettings = DEFAULT_SETTINGS, checked_bibliography: CheckedText = NOT_CHECKED) -> tuple[Study, Bibliography]:
     """The validated study; raises :class:`SourceErrors` listing every error found."""
     result = read_study(folders, complete_bibliography, known_references, settings, checked_bibliography)
     if result.errors or result.study is None or result.bibliography is None:
@@ -76,7 +76,7 @@ def load_study(folders: SourceFolders, complete_bibliography: bool = True,
 
 def read_study(folders: SourceFolders, complete_bibliography: bool = True,
                known_references: Mapping[str, Reference] | None = None,
-               settings: SiteSettings = DEFAULT_SETTINGS, checked_bibliography: str = "") -> LoadResult:
+               settings: SiteSettings = DEFAULT_SETTINGS, checked_bibliography: CheckedText = NOT_CHECKED) -> LoadResult:
     """Read every source and collect errors and warnings without raising.
 
     With ``complete_bibliography=False`` only the cited entries of the .bib file are parsed (what a
@@ -90,7 +90,7 @@ def read_study(folders: SourceFolders, complete_bibliography: bool = True,
     problems += _results_section_problems(folders, settings)
     problems += _docs_folder_problems(folders, settings)
     bib_text = _read_bibliography(folders, problems)
-    known_keys = defined_keys(bib_text, folders.bibliography) if bib_text is not None else None
+    known_keys = defined_keys(bib_text, folders.bibliography, checked_bibliography) if bib_text is not None else None
     stage_docs = _read_folder(folders, folders.stages, problems)
     theme_docs = _read_folder(folders, folders.themes, problems)
     quotation_docs = _read_folder(folders, folders.quotes, problems)

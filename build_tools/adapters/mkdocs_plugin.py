@@ -197,12 +197,11 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         plain_text_meta(page, self.plan.titles.get(here))
         if here in self.plan.uris:
             share_source(page)
-        # The last step of the page's HTML, but for its reference list, which is sanitized as it is made (and kept so in the cache):
-        # at its place on the references page, after the page's last heading ("References cited on this page") on the others.
+        # The last step of the page's HTML, but for its reference list, which is sanitized as it is made (and kept so in the cache).
         html = clean_html_once(html, self.allowlist, self.cache.render)
-        if here == self.options.paths.references:
-            return html.replace(REFERENCES_PLACEHOLDER, self._reference_list(page, files), 1)
-        return f"{html}\n{self._reference_list(page, files)}" if self.plan.cited_on.get(here) else html
+        if REFERENCES_PLACEHOLDER in html:
+            html = html.replace(REFERENCES_PLACEHOLDER, self._reference_list(page, files), 1)
+        return html
 
     def _reference_list(self, page: Page, files: Files) -> str:
         def href(uri: str, fragment: str) -> str:

@@ -186,14 +186,13 @@ class StudyRenderer:
                                 entries=self.references.ordered(cited_keys), placeholder=REFERENCES_PLACEHOLDER)
 
     def references_section(self, keys: tuple[str, ...]) -> str:
-        """Markdown for "References cited on this page", the page's last heading; the list itself
-        follows it as HTML once the page is rendered (Markdown would only pass it through)."""
+        """Markdown for "References cited on this page"; the list itself follows as HTML."""
         return self._references_section if keys else ""
 
     @cached_property
     def _references_section(self) -> str:
         """The same for every page: rendered once."""
-        return self.env.get_template("partials/references_section.md.j2").render()
+        return self.env.get_template("partials/references_section.md.j2").render(placeholder=REFERENCES_PLACEHOLDER)
 
     def cite_article(self, page: str) -> str:
         """The article's APA citation and its downloads, as Markdown for the page at ``page``."""

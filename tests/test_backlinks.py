@@ -132,6 +132,18 @@ def test_a_new_citation_gets_its_back_link_though_the_list_was_kept_for_the_next
     assert_back_links_match_the_citations(stage, "stage")
 
 
+
+def test_a_pages_reference_list_comes_under_its_heading_before_the_footnotes(tmp_path: Path) -> None:
+    """Footnotes go at the end of a page's Markdown, after the references' heading: the list is
+    put at its place under the heading, not after everything Markdown made."""
+    project = tiny_study(tmp_path / "study")
+    edit(project / "content" / "stages" / "one.md", "The stage begins [@kvale1996].", "The stage begins [@kvale1996].[^1]\n\n[^1]: A note.")
+    edit(project / "mkdocs.yml", "markdown_extensions:\n", "markdown_extensions:\n  - footnotes\n")
+    heading = soup(build_site(project) / "stages" / "one" / "index.html").find(id="references-cited-on-this-page")
+    following = [element.get("class") for element in heading.find_next_siblings()]
+    assert following[:2] == [["references"], ["footnote"]]
+
+
 def test_the_stylesheet_gives_back_links_a_target_and_a_visible_focus() -> None:
     from importlib.resources import files
 

@@ -242,11 +242,14 @@ def test_a_text_checked_whole_before_is_neither_checked_nor_cut_into_entries_aga
     again = module.parse_bibliography(EXTRA_BIB, "x.bib", frozenset({"vanderberg2001"}), checked=passed.checked)
     assert again.keys == passed.keys and again.references == passed.references and again.chunks == passed.chunks
     assert module.defined_keys(EXTRA_BIB, "x.bib", passed.checked) == set(passed.keys)
-    with pytest.raises(AssertionError, match="cut into entries again"):  # another text: cut anew, and checked whole
-        module.parse_bibliography(text, "x.bib", frozenset({"vanderberg2001"}), checked=passed.checked)
+    for other in (text, "\n" + EXTRA_BIB, EXTRA_BIB + " "):  # another text, if only by a blank line: cut anew, and checked whole
+        with pytest.raises(AssertionError, match="cut into entries again"):
+            module.parse_bibliography(other, "x.bib", frozenset({"vanderberg2001"}), checked=passed.checked)
     monkeypatch.undo()
     changed = module.parse_bibliography(text, "x.bib", frozenset({"vanderberg2001"}), checked=passed.checked)
     assert changed.problems == first.problems
+    lower = module.parse_bibliography("\n" + EXTRA_BIB, "x.bib", frozenset({"vanderberg2001"}), checked=passed.checked)
+    assert [reference.source.line for reference in lower.references] == [reference.source.line + 1 for reference in passed.references]
 
 def test_a_cached_entry_that_inherits_is_formatted_again_when_its_parent_changes() -> None:
     from build_tools.citations.cache import FormattingCache

@@ -145,8 +145,10 @@ def _digest(text: str) -> str:
 
 @lru_cache(maxsize=2)
 def _text_digest(text: str) -> str:
-    """The digest of a whole file's text: the keys and the entries of one text are asked for in turn."""
-    return _digest(text)
+    """The digest of a whole file's text, exactly as it is (where its entries start and end depends
+    on every character, blank lines at its top too); kept, as its keys and its entries are asked
+    for in turn."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _entries_of(text: str, checked: CheckedText) -> tuple[Chunk, ...]:
@@ -521,7 +523,7 @@ def _csl_bibliography(text: str, path: str) -> Bibliography:
     chunks = {reference.key: (reference.source.line, reference.entry_type, reference.key, 0, 0) for reference, _ in read}
     digests = {reference.key: _digest(source) for reference, source in read}
     return Bibliography(path, frozenset(chunks), tuple(reference for reference, _ in read),
-                        (*forbidden_characters(text, path), *problems), chunks, text=text, digests=digests, text_digest=_digest(text))
+                        (*forbidden_characters(text, path), *problems), chunks, text=text, digests=digests, text_digest=_text_digest(text))
 
 
 def _unshown_entry_problems(reader: _Reader, text: str, chunk: Chunk) -> list[Problem]:

@@ -250,6 +250,20 @@ def test_a_text_checked_whole_before_is_neither_checked_nor_cut_into_entries_aga
     assert changed.problems == first.problems
     lower = module.parse_bibliography("\n" + EXTRA_BIB, "x.bib", frozenset({"vanderberg2001"}), checked=passed.checked)
     assert [reference.source.line for reference in lower.references] == [reference.source.line + 1 for reference in passed.references]
+    misplaced = module.CheckedText(passed.checked.digest, tuple((line, kind, key, end, start) for line, kind, key, start, end in passed.checked.chunks))
+    assert module.parse_bibliography(EXTRA_BIB, "x.bib", checked=misplaced).references == module.parse_bibliography(EXTRA_BIB, "x.bib").references
+
+
+def test_a_csl_file_is_never_taken_as_checked_for_bibtex() -> None:
+    """CSL is read whole every time; were its text marked checked, the same text read as BibTeX
+    later (the file renamed) would have its entries not shown go unchecked."""
+    from build_tools.citations import bibliography as module
+
+    text = "- id: a\n  type: book\n  title: T\n  note: |\n    @misc{evil, url = {javascript:alert(1)}}\n"
+    read_as_csl = module.parse_bibliography(text, "refs.yaml")
+    assert not read_as_csl.problems and read_as_csl.checked == module.NOT_CHECKED
+    as_bibtex = module.parse_bibliography(text, "refs.bib", frozenset(), checked=read_as_csl.checked)
+    assert any("evil" in problem.message for problem in as_bibtex.problems)
 
 def test_a_cached_entry_that_inherits_is_formatted_again_when_its_parent_changes() -> None:
     from build_tools.citations.cache import FormattingCache

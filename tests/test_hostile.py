@@ -380,21 +380,24 @@ def test_the_browser_tab_shows_a_pages_own_title_as_text(pristine: Path, tmp_pat
     """Material writes a page's ``meta.title`` into <title> as it is, or else ``page.title |
     striptags``, which unescapes: a title that escaping changed, or that the navigation renames,
     is set in the page's settings; a plain one is left to the fallback, which writes the same. A
-    page without a title of its own is known by its name in the navigation."""
+    page without a title of its own (or with a blank one) is known by its name in the navigation."""
     project = tmp_path / "study"
     shutil.copytree(pristine, project)
     pages = {"plain.md": "# Plain words\n", "amp.md": "# Fish & chips, 1 < 2\n",
-             "renamed.md": "# Own heading\n", "own.md": "---\ntitle: Own & title\n---\n# Heading\n"}
+             "renamed.md": "# Own heading\n", "own.md": "---\ntitle: Own & title\n---\n# Heading\n",
+             "blank.md": "---\ntitle: '   '\n---\nNo heading.\n"}
     for name, text in pages.items():
         (project / "content" / name).write_text(text, encoding="utf-8")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     (project / "mkdocs.yml").write_text(config.replace("  - Teaching guide: teaching-guide.md\n", "  - Teaching guide: teaching-guide.md\n"
-                                                       "  - plain.md\n  - amp.md\n  - 'Renamed <i>': renamed.md\n  - Named: own.md\n"), encoding="utf-8")
+                                                       "  - plain.md\n  - amp.md\n  - 'Renamed <i>': renamed.md\n  - Named: own.md\n"
+                                                       "  - '</title><img src=x onerror=alert(2)>': blank.md\n"), encoding="utf-8")
     site = build_site(project)
     tabs = {name: re.search(r"<title>(.*?)</title>", (site / name.removesuffix(".md") / "index.html").read_text(encoding="utf-8"),
                             re.DOTALL).group(1) for name in pages}
     assert tabs == {"plain.md": "Plain words - Tiny study", "amp.md": "Fish &amp; chips, 1 &lt; 2 - Tiny study",
-                    "renamed.md": "Renamed &lt;i&gt; - Tiny study", "own.md": "Own &amp; title - Tiny study"}
+                    "renamed.md": "Renamed &lt;i&gt; - Tiny study", "own.md": "Own &amp; title - Tiny study",
+                    "blank.md": "&lt;/title&gt;&lt;img src=x onerror=alert(2)&gt; - Tiny study"}
     renamed = BeautifulSoup((site / "renamed" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert "Renamed <i>" in [link.get_text(" ", strip=True) for link in renamed.select(".md-nav__link")]
     assert not renamed.select(".md-nav i")

@@ -25,7 +25,7 @@ def plain_text_meta(page: Page, title: str | None) -> None:
     name a page otherwise; that name stays its name in the navigation."""
     in_nav = page.__dict__.get("title")  # MkDocs sets it on the page from mkdocs.yml's nav
     own = title if title is not None else page.meta.get("title")
-    if not isinstance(own, str):
+    if not isinstance(own, str) or not own.split():  # a blank title names nothing: Material would fall back on striptags
         own = in_nav if isinstance(in_nav, str) else html.unescape(page.title or "")  # a heading's, as HTML
     shown = str(escape(" ".join(own.split())))
     page.title = str(escape(" ".join(in_nav.split()))) if isinstance(in_nav, str) else shown

@@ -110,8 +110,10 @@ class Bibliography:
 
     @property
     def checked(self) -> CheckedText:
-        """What a later build may take as checked, once the build that read this found nothing wrong."""
-        return CheckedText(self.text_digest, self.scanned)
+        """What a later build may take as checked, once the build that read this found nothing wrong:
+        a BibTeX text with its entries (a CSL file is read whole every time, so is never taken as
+        checked: the same text read as BibTeX later must be checked as BibTeX)."""
+        return CheckedText(self.text_digest, self.scanned) if self.scanned else NOT_CHECKED
 
     def get(self, key: str) -> Reference | None:
         return self._by_key.get(key)
@@ -152,8 +154,20 @@ def _text_digest(text: str) -> str:
 
 
 def _entries_of(text: str, checked: CheckedText) -> tuple[Chunk, ...]:
-    """The text cut into entries: as an earlier build cut this same text, or by :func:`scan` now."""
-    return checked.chunks if checked.chunks and checked.digest == _text_digest(text) else scan(text)
+    """The text cut into entries: as an earlier build cut this same text (if its entries lie in it,
+    one after the other), or by :func:`scan` now."""
+    if checked.chunks and checked.digest == _text_digest(text) and _in_order_within(checked.chunks, len(text)):
+        return checked.chunks
+    return scan(text)
+
+
+def _in_order_within(chunks: tuple[Chunk, ...], length: int) -> bool:
+    end_before, line_before = 0, 1
+    for line, _, _, start, end in chunks:
+        if not (line_before <= line and end_before <= start <= end <= length):
+            return False
+        end_before, line_before = end, line
+    return True
 
 
 def needs_latex(value: str) -> bool:

@@ -12,7 +12,8 @@ and the peak memory (the build process's maximum resident set), and:
 - the memory of a plain Material site (MkDocs' search, no plugin of ours) showing the same text on
   the same pages: on each of as many pages, the quotation and the study's own words that the
   study's page shows beside it (the theme's text, the other quotations, the whole study's
-  prose). The study's peak memory at 8 MB should stay within it (a ratio of at most 1.0);
+  prose), with the same pages in the search index as the study's. The study's peak memory at
+  8 MB should stay within it (a ratio of at most 1.0);
 - for reference, the same against a plain site whose pages hold the quotation alone. Its text is
   all ASCII, which no page of the study is: the manuscript's own words hold ’ and –, and Python
   keeps a text holding any character past Latin-1 at two bytes a character (PEP 393), so MkDocs'
@@ -73,6 +74,13 @@ def study_with(folder: Path, text: str | None) -> Path:
     return folder
 
 
+class _TagsIgnored(yaml.SafeLoader):
+    """mkdocs.yml read as data: MkDocs' own tags (!ENV, !relative) read as nothing."""
+
+
+_TagsIgnored.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
 def front(path: Path) -> dict[str, object]:
     """A source's front matter."""
     return yaml.safe_load(path.read_text(encoding="utf-8").split("\n---\n", 1)[0].removeprefix("---\n")) or {}
@@ -101,7 +109,12 @@ def words_beside_the_quotation() -> list[str]:
         return [body(themes[name]), *map(body, shown)]
 
     others = [body(path) for name, path in quotes.items() if name != QUOTATION]
-    whole_study = [*(body(path) for path in sorted((ROOT / "content").rglob("*.md"))), *(body(path) for path in themes.values()), *others]
+    settings = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TagsIgnored)  # a SafeLoader
+    study_plugin = next(plugin["study"] for plugin in settings["plugins"] if isinstance(plugin, dict) and "study" in plugin)
+    stages = [body(path) for path in sorted((ROOT / "content" / "stages").glob("*.md"))]
+    results = [*stages, *(body(path) for path in themes.values()), *others]
+    whole_study = [part for section in study_plugin["whole_study"]  # a page's section (index.md#abstract) counted as the whole page
+                   for part in (results if section == "results" else [body(ROOT / "content" / section.split("#")[0])])]
     stage_themes = [part for name, path in themes.items() if front(path)["stage"] == stage for part in theme_text(name)]
     pages = {"theme": theme_text(theme), "quotations": others, "whole study": whole_study,
              "projection": [f"Stage {stage_front['number']} · {stage_front['title']}", str(front(themes[theme])["label"])],
@@ -111,12 +124,16 @@ def words_beside_the_quotation() -> list[str]:
 
 def plain_site_with(folder: Path, text: str, beside: list[str] | None = None) -> Path:
     """A Material site of MkDocs' own, the text on as many pages as the study shows it; ``beside``:
-    each page with the words the study's page shows beside it too."""
+    each page with the words the study's page shows beside it too. As in the study, only the first
+    page (its theme page) is in the search index: the study leaves its pages that repeat the
+    quotation out of search (the whole study, the projection, the handout; on the quotations page,
+    each quotation)."""
     (folder / "docs").mkdir(parents=True)
     (folder / "mkdocs.yml").write_text("site_name: Plain\ntheme:\n  name: material\nplugins:\n  - search\n", encoding="utf-8")
     for n in range(PAGES_SHOWING_IT):
+        settings = "---\nsearch:\n  exclude: true\n---\n\n" if n else ""
         others = f"\n\n{beside[n]}" if beside else ""
-        (folder / "docs" / f"page-{n}.md").write_text(f"# Page {n}\n\n> {text.replace(chr(10), chr(10) + '> ')}\n{others}\n",
+        (folder / "docs" / f"page-{n}.md").write_text(f"{settings}# Page {n}\n\n> {text.replace(chr(10), chr(10) + '> ')}\n{others}\n",
                                                        encoding="utf-8")
     (folder / "docs" / "index.md").write_text("# Plain\n", encoding="utf-8")
     return folder

@@ -131,3 +131,45 @@ def test_a_build_keeps_each_generated_page_once(tmp_path: Path) -> None:
     plan = config.plugins["study"].plan
     assert plan.pages and not any(page.content for page in plan.pages)
     assert all(shared[page.uri] for page in plan.pages), shared
+
+
+
+def test_a_long_generated_page_lets_go_of_its_markdown_once_rendered(tmp_path: Path) -> None:
+    """MkDocs renders every page before it writes any: a page quoting a long interview drops its
+    Markdown once rendered, so that the whole study, rendered later, does not find every such
+    page's Markdown still in memory. What is written is what a build keeping it writes."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import BasePlugin
+
+    from build_tools.adapters import mkdocs_pages
+
+    project = tiny_study(tmp_path / "study")
+    long_words = "\n\n".join(["These are the informant's words, said at length and written down."] * 20_000)
+    edit(project / "quotes" / "first-words.md", "\n---\n", f"\n---\n\n{long_words}\n")
+    markdown_after_rendering: dict[str, object] = {}
+
+    class Witness(BasePlugin):  # type: ignore[type-arg]
+        def on_post_page(self, output: str, *, page: object, config: object) -> str:
+            markdown_after_rendering[page.file.src_uri] = page.markdown  # type: ignore[attr-defined]
+            return output
+
+    def built(site: str) -> dict[str, bytes]:
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / site))
+        config.plugins["witness"] = Witness()
+        build(config)
+        return {str(path.relative_to(tmp_path / site)): path.read_bytes() for path in sorted((tmp_path / site).rglob("*.html"))}
+
+    released = built("released")
+    long_pages = {uri for uri, markdown in markdown_after_rendering.items() if markdown is None}
+    assert {"themes/first-theme.md", "quotations.md", "study.md"} <= long_pages
+    assert all(markdown is not None and len(markdown) < mkdocs_pages.LONG_PAGE for uri, markdown in markdown_after_rendering.items()
+               if uri not in long_pages)
+    original = mkdocs_pages.LONG_PAGE
+    try:
+        mkdocs_pages.LONG_PAGE = 10**12
+        kept = built("kept")
+    finally:
+        mkdocs_pages.LONG_PAGE = original
+    assert not any(markdown is None for markdown in markdown_after_rendering.values())
+    assert released == kept

@@ -83,6 +83,20 @@ def share_source(page: Page) -> None:
         page.file.content_string = page.markdown
 
 
+LONG_PAGE = 1_000_000  # characters of Markdown: a page quoting a long interview
+
+
+def release_long_source(page: Page) -> None:
+    """A generated page of more than LONG_PAGE characters lets go of its Markdown once rendered
+    (``page.markdown`` None, its file's content empty): MkDocs reads it no more (the page is
+    written from its HTML), and the pages rendered after it (the whole study, which quotes
+    everything) need not find it in memory too. A plugin reading a long generated page's
+    Markdown after this plugin's ``on_page_content`` finds none."""
+    if page.markdown is not None and len(page.markdown) > LONG_PAGE:
+        page.markdown = None
+        page.file.content_string = ""
+
+
 def nav_order(nav: Any) -> dict[str, int]:
     """Each page's position in the navigation, so back-links read in the order of the site."""
     order: dict[str, int] = {}

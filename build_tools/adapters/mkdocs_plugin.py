@@ -53,6 +53,7 @@ from .mkdocs_pages import (
     fill_section,
     nav_order,
     plain_text_meta,
+    release_long_source,
     settle_page,
     share_source,
 )
@@ -197,6 +198,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         plain_text_meta(page, self.plan.titles.get(here))
         if here in self.plan.uris:
             share_source(page)
+            release_long_source(page)
         # The last step of the page's HTML, but for its reference list, which is sanitized as it is made (and kept so in the cache).
         html = clean_html_once(html, self.allowlist, self.cache.render)
         if REFERENCES_PLACEHOLDER in html:

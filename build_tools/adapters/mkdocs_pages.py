@@ -66,35 +66,36 @@ def safe_edit_url(url: str | None) -> str | None:
         return None
 
 
-def settle_page(page: Page, searchable: bool) -> None:
+LONG_PAGE = 1_000_000  # characters of Markdown: a page quoting a long interview
+
+
+def settle_page(page: Page, searchable: bool, generated: bool) -> None:
     """The page's edit link made safe (:func:`safe_edit_url`); a page that only repeats others
-    left out of Material's search (which reads ``search: exclude`` from the page's settings)."""
+    left out of Material's search (which reads ``search: exclude`` from the page's settings); a
+    long generated page's file emptied once MkDocs has read it (:func:`share_source`)."""
     page.edit_url = safe_edit_url(page.edit_url)
     if not searchable:
         page.meta["search"] = {"exclude": True}
+    if generated and page.markdown is not None and len(page.markdown) > LONG_PAGE:
+        page.file.content_string = ""
 
 
 def share_source(page: Page) -> None:
     """A generated page's file holds the Markdown the page was rendered from, the page's own: its
     encoded copy, read already, would otherwise be kept through the build beside it (megabytes,
     for a page quoting a long interview). The live preview gives the file its new Markdown before
-    the page is read again."""
-    if page.markdown is not None:
-        page.file.content_string = page.markdown
+    the page is read again.
 
-
-LONG_PAGE = 1_000_000  # characters of Markdown: a page quoting a long interview
-
-
-def release_long_source(page: Page) -> None:
-    """A generated page of more than LONG_PAGE characters lets go of its Markdown once rendered
-    (``page.markdown`` None, its file's content empty): MkDocs reads it no more (the page is
-    written from its HTML), and the pages rendered after it (the whole study, which quotes
-    everything) need not find it in memory too. A plugin reading a long generated page's
-    Markdown after this plugin's ``on_page_content`` finds none."""
+    A page of more than LONG_PAGE characters lets go of its Markdown instead (``page.markdown``
+    None, its file empty since it was read): MkDocs renders every page before it writes any, from
+    its HTML, and the pages rendered after it (the whole study, which quotes everything) need not
+    find it in memory too. A plugin reading a long generated page's Markdown after this plugin's
+    ``on_page_content`` finds none."""
     if page.markdown is not None and len(page.markdown) > LONG_PAGE:
         page.markdown = None
         page.file.content_string = ""
+    elif page.markdown is not None:
+        page.file.content_string = page.markdown
 
 
 def nav_order(nav: Any) -> dict[str, int]:

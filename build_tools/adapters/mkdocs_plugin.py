@@ -53,7 +53,6 @@ from .mkdocs_pages import (
     fill_section,
     nav_order,
     plain_text_meta,
-    release_long_source,
     settle_page,
     share_source,
 )
@@ -176,7 +175,7 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         if unknown:  # the check read this page's front matter as MkDocs did; this is the build making sure
             raise _errors([Problem(display_path(Path(page.file.abs_src_path or here), self.folders.root), 1,
                                    f"unknown field '{excerpt(min(unknown))}' in the page's settings")])
-        settle_page(page, searchable=here not in self.plan.unsearchable)
+        settle_page(page, searchable=here not in self.plan.unsearchable, generated=here in self.plan.uris)
 
         def href(target: str) -> str:
             file = files.get_file_from_path(target)
@@ -198,7 +197,6 @@ class StudyPlugin(BasePlugin[StudyConfig]):
         plain_text_meta(page, self.plan.titles.get(here))
         if here in self.plan.uris:
             share_source(page)
-            release_long_source(page)
         # The last step of the page's HTML, but for its reference list, which is sanitized as it is made (and kept so in the cache).
         html = clean_html_once(html, self.allowlist, self.cache.render)
         if REFERENCES_PLACEHOLDER in html:

@@ -1,7 +1,9 @@
 """The allowlist sanitizer: only markup this product makes reaches a reader's browser.
 
 Every page's HTML passes :func:`clean_html` (nh3, the Python binding of Rust's ammonia) after
-Markdown and citations have made it; SVG files of the docs folder pass :func:`clean_svg`. What the
+Markdown and citations have made it (:func:`clean_html_once`: the very HTML it left unchanged in an
+earlier build, as a signed cache says, is not passed again); SVG files of the docs folder pass
+:func:`clean_svg`. What the
 allowlist keeps is exactly what the product writes: Markdown's elements, the study's own elements,
 classes, ARIA attributes and the SVG of the journey map, and links whose address is relative, a
 fragment, ``http:``, ``https:`` or ``mailto:``. An allowlist, not a blacklist: what nobody thought
@@ -135,7 +137,7 @@ def clean_html_once(html: str, allowlist: Allowlist, remember: Callable[[str, Ca
     gives what an earlier build found for ``key`` (from a signed cache) or ``find()`` now. The key
     is the digest of the HTML, the allowlist and nh3's version (this package's own code is part of
     every cache's key). A page's HTML almost always passes unchanged, the check having refused
-    what the sanitizer would remove, and sanitizing it is most of what the plugin adds to its rendering."""
+    what the sanitizer would remove, and sanitizing it is a large part of what the plugin adds to its rendering."""
     digest = hashlib.sha256(f"sanitized\x1f{_nh3_version()}\x1f{sorted(allowlist.extra_classes)}\x1f{allowlist.authored}\x1f".encode())
     digest.update(html.encode("utf-8"))
     key = digest.hexdigest()

@@ -252,6 +252,11 @@ def test_a_text_checked_whole_before_is_neither_checked_nor_cut_into_entries_aga
     assert [reference.source.line for reference in lower.references] == [reference.source.line + 1 for reference in passed.references]
     misplaced = module.CheckedText(passed.checked.digest, tuple((line, kind, key, end, start) for line, kind, key, start, end in passed.checked.chunks))
     assert module.parse_bibliography(EXTRA_BIB, "x.bib", checked=misplaced).references == module.parse_bibliography(EXTRA_BIB, "x.bib").references
+    kept = first.checked  # as a cache would keep it, had the build gone on
+    assert not module.parse_bibliography(text, "x.bib", frozenset({"vanderberg2001"}), checked=kept).problems
+    unfit = module.CheckedText(kept.digest, tuple((line, kind, key, end, start) for line, kind, key, start, end in kept.chunks))
+    assert module.parse_bibliography(text, "x.bib", frozenset({"vanderberg2001"}), checked=unfit).problems == first.problems, \
+        "entries kept that do not fit the text: the text is cut and checked whole again"
 
 
 def test_a_csl_file_is_never_taken_as_checked_for_bibtex() -> None:

@@ -162,6 +162,7 @@ def _entries_of(text: str, checked: CheckedText) -> tuple[Chunk, ...]:
 
 
 def _in_order_within(chunks: tuple[Chunk, ...], length: int) -> bool:
+    """Whether kept entries can be a text's: inside it, one after the other, lines not going back."""
     end_before, line_before = 0, 1
     for line, _, _, start, end in chunks:
         if not (line_before <= line and end_before <= start <= end <= length):
@@ -403,8 +404,8 @@ def _bibtex_bibliography(text: str, path: str, only: frozenset[str] | None, know
                          checked: CheckedText) -> Bibliography:
     references: list[Reference] = []
     text_digest = _text_digest(text)
-    unchanged = bool(checked.digest) and checked.digest == text_digest
     scanned = _entries_of(text, checked)
+    unchanged = bool(scanned) and scanned is checked.chunks  # the text an earlier build checked, its entries taken as they were
     problems = [] if unchanged else forbidden_characters(text, path)
     chunks: dict[str, Chunk] = {}
     digests: dict[str, str] = {}

@@ -137,7 +137,7 @@ def clean_html_once(html: str, allowlist: Allowlist, remember: Callable[[str, Ca
     gives what an earlier build found for ``key`` (from a signed cache) or ``find()`` now. The key
     is the digest of the HTML, the allowlist and nh3's version (this package's own code is part of
     every cache's key). A page's HTML almost always passes unchanged, the check having refused
-    what the sanitizer would remove, and sanitizing it is a large part of what the plugin adds to its rendering."""
+    what the sanitizer would remove, and nh3 takes a fair part of what the plugin adds to its rendering."""
     digest = hashlib.sha256(f"sanitized\x1f{_nh3_version()}\x1f{sorted(allowlist.extra_classes)}\x1f{allowlist.authored}\x1f".encode())
     digest.update(html.encode("utf-8"))
     key = digest.hexdigest()

@@ -19,7 +19,7 @@ CORE = ("model", "problems", "locations", "markup", "characters", "sanitizer", "
 # What the citation engine may lean on besides itself: shared helpers that know no study.
 CITATION_ENGINE = {"build_tools", "build_tools.adapters", "build_tools.adapters.markdown_citations", "build_tools.problems",
                    "build_tools.locations", "build_tools.characters", "build_tools.urls", "build_tools.markup",
-                   "build_tools.sanitizer", "build_tools.templating"}
+                   "build_tools.sanitizer", "build_tools.templating", "build_tools.kept"}
 MAX_HOOK_LINES = 20
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from itertools import groupby
 
 from ..urls import DOI_RESOLVER, bare_doi, entry_link
 from .model import Date, Name, Work
@@ -75,20 +76,9 @@ _SPACE, _FULL_STOP = Run(" "), Run(".")
 def _merged(parts: list[Run]) -> tuple[Run, ...]:
     """Neighbouring runs of one style as one run (made once, from all their texts)."""
     merged: list[Run] = []
-    texts: list[str] = []  # of the runs of the style being gathered, the first of which is ``first``
-    first, last_style = _SPACE, _style(_SPACE)
-    for run in parts:
-        if not run.text:
-            continue
-        style = _style(run)
-        if texts and style == last_style:
-            texts.append(run.text)
-            continue
-        if texts:
-            merged.append(first if len(texts) == 1 else Run("".join(texts), *last_style))
-        first, texts, last_style = run, [run.text], style
-    if texts:
-        merged.append(first if len(texts) == 1 else Run("".join(texts), *last_style))
+    for style, group in groupby((run for run in parts if run.text), key=_style):
+        runs = list(group)
+        merged.append(runs[0] if len(runs) == 1 else Run("".join(run.text for run in runs), *style))
     return tuple(merged)
 
 

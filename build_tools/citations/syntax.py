@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..kept import Kept
 from ..locations import Location
 from ..markup import mask_code_and_links
 from ..problems import excerpt
@@ -104,7 +105,7 @@ def cited_keys(markdown: str) -> list[str]:
     return [item.key for _, _, citation, _ in found if citation for item in citation.items]
 
 
-_KEPT: dict[bytes, tuple[tuple[int, int, Citation | None, str], ...]] = {}
+_KEPT: Kept[bytes, tuple[tuple[int, int, Citation | None, str], ...]] = Kept(MAX_KEPT)
 
 
 def _citations_in(markdown: str) -> tuple[tuple[int, int, Citation | None, str], ...]:
@@ -117,12 +118,7 @@ def _citations_in(markdown: str) -> tuple[tuple[int, int, Citation | None, str],
         return ()
     if len(markdown) > KEPT_TEXT:
         return _read_citations(markdown)
-    key = hashlib.blake2b(markdown.encode()).digest()
-    if key not in _KEPT:
-        if len(_KEPT) >= MAX_KEPT:
-            _KEPT.clear()
-        _KEPT[key] = _read_citations(markdown)
-    return _KEPT[key]
+    return _KEPT.get(hashlib.blake2b(markdown.encode()).digest(), lambda: _read_citations(markdown))
 
 
 def _read_citations(markdown: str) -> tuple[tuple[int, int, Citation | None, str], ...]:

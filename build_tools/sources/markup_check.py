@@ -14,6 +14,7 @@ import re
 
 import markdown
 
+from ..kept import Kept
 from ..markup import mask_code
 from ..problems import Problem
 from ..sanitizer import (
@@ -42,15 +43,11 @@ def markup_problems(text: str, path: str, first_line: int, settings: SiteSetting
     if not _predictable(settings.markdown_extensions):
         return _markup_problems(text, path, first_line, settings)
     key = (_renderer_key(settings), settings.allowed_classes, path, first_line, hashlib.blake2b(text.encode()).digest())
-    if key not in _CHECKED:
-        if len(_CHECKED) >= MAX_CHECKED:
-            _CHECKED.clear()
-        _CHECKED[key] = tuple(_markup_problems(text, path, first_line, settings))
-    return list(_CHECKED[key])
+    return list(_CHECKED.get(key, lambda: tuple(_markup_problems(text, path, first_line, settings))))
 
 
 MAX_CHECKED = 4096  # texts whose problems are kept (a study's sources, edited many times over)
-_CHECKED: dict[tuple[str, frozenset[str], str, int, bytes], tuple[Problem, ...]] = {}
+_CHECKED: Kept[tuple[str, frozenset[str], str, int, bytes], tuple[Problem, ...]] = Kept(MAX_CHECKED)
 
 
 def _markup_problems(text: str, path: str, first_line: int, settings: SiteSettings) -> list[Problem]:
